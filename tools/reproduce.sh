@@ -3,18 +3,21 @@
 # (a few minutes on 2 cores) and renders every figure into the output folder.
 # Usage: tools/reproduce.sh [--full] [--out DIR] [--force]
 #   --full   paper scale (hours); steps that finished are skipped, interrupted ones resume
+#   --tiny   seconds-scale smoke run of the whole pipeline (used by the tests)
 #   --out    output folder (default: reproduce-out)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 FULL=0
+TINY=0
 OUT="$root/reproduce-out"
 FORCE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) FULL=1 ;;
+    --tiny) TINY=1 ;;
     --out) OUT="$2"; shift ;;
     --force) FORCE="--force" ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "reproduce.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -28,7 +31,7 @@ mkdir -p "$OUT/figures"
 OUT=$(cd "$OUT" && pwd)
 BIN="$root/build"
 PY=/usr/bin/python3
-export FULL OUT BIN PY FORCE root
+export FULL TINY OUT BIN PY FORCE root
 # Each step is a script in tools/reproduce.d, run in name order. A step skips work whose
 # output already exists (so a second --full invocation continues where the first stopped).
 start=$(date +%s)

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Last step: REPORT.md from the HDF5 files of the earlier steps (one row per paper claim).
+set -euo pipefail
+"$PY" "$root/tools/make-report.py" "$OUT"
