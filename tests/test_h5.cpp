@@ -70,6 +70,10 @@ TEST_CASE("datasets, attributes, provenance and dimension scales read back") {
   for (const char* name : {"version", "git_commit", "command_line", "created_utc"}) CHECK(root.has_attribute(name));
   REQUIRE(root.exists("planes/b1_1,b2_1/loss"));
   CHECK_FALSE(root.exists("planes/nothing/loss"));
+  CHECK(root.exists("/planes/b1_1,b2_1/loss"));
+  CHECK(root.exists("/planes//b1_1,b2_1/"));
+  CHECK_FALSE(root.exists("/planes/nothing"));
+  CHECK(root.exists("/"));
   const h5::Group plane = root.open_group("planes/b1_1,b2_1");
   CHECK(plane.shape("loss") == std::vector<hsize_t>{300, 200});
   const auto loss = plane.read_doubles("loss");

@@ -152,16 +152,23 @@ Group Group::open_group(const std::string& path) const {
 
 bool Group::exists(const std::string& path) const {
   // Walk the path one link at a time: H5Lexists fails on a missing intermediate.
-  std::string partial;
+  // An absolute path ("/planes/x") starts from the file's root; empty components are skipped.
+  std::string partial = (!path.empty() && path.front() == '/') ? "/" : "";
   size_t start = 0;
+  bool any = false;
   while (start <= path.size()) {
     const size_t slash = path.find('/', start);
-    partial += (partial.empty() ? "" : "/") + path.substr(start, slash - start);
-    if (H5Lexists(id(), partial.c_str(), H5P_DEFAULT) <= 0) return false;
+    const std::string component = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (!component.empty()) {
+      if (any) partial += '/';
+      partial += component;
+      any = true;
+      if (H5Lexists(id(), partial.c_str(), H5P_DEFAULT) <= 0) return false;
+    }
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
-  return true;
+  return any || partial == "/";
 }
 
 std::vector<std::string> Group::members() const {
