@@ -87,6 +87,9 @@ SliceFileWriter::SliceFileWriter(const std::string& path, bool overwrite, const 
   root.set_attribute_on("center", "names", layout.names());
   root.set_attribute_on("center", "meaning", std::string("the parameter vector every plane passes through"));
   root.write_strings("parameter_names", layout.names());
+  std::vector<std::string> order;
+  for (const auto& pair : spec.planes) order.push_back(plane_name(layout, pair));
+  root.set_attribute("plane_order", order);
   root.create_group("planes");
 }
 
