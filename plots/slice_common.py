@@ -43,10 +43,11 @@ def plane(f, name):
     return g["x"][()], g["y"][()], g
 
 
-def draw(ax, x, y, z, vmax=1.0):
-    """The loss image with axes in offsets from the center; returns the image for a colour bar."""
-    step = max(1, int(max(len(x), len(y)) // 1200))  # plenty for a page; keeps PDFs small
-    return ax.imshow(np.asarray(z)[::step, ::step], origin="lower", extent=[x[0], x[-1], y[0], y[-1]],
+def draw(ax, x, y, z, vmax=1.0, max_points=1200):
+    """The loss image with axes in offsets from the center; returns the image for a colour bar.
+    Grids finer than max_points per axis are thinned for drawing (keeps PDFs small)."""
+    step = max(1, -(-max(len(x), len(y)) // max_points))
+    return ax.imshow(np.asarray(z[::step, ::step]), origin="lower", extent=[x[0], x[-1], y[0], y[-1]],
                      cmap=LOSS_CMAP, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest")
 
 
