@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "xorscape/cli.hpp"
 #include "xorscape/parameters.hpp"
@@ -94,13 +95,22 @@ class FileConsumer : public slice::BlockConsumer {
 };
 
 // Compute every plane block by block and stream it into the file.
+// bench: when not empty, written to /bench together with this run's end-to-end timing.
 RunTiming write_slices(const cli::Tool& tool, const slice::SliceSpec& spec, const std::string& center_note,
-                       slice::Storage storage) {
+                       slice::Storage storage, std::map<std::string, h5::AttributeValue> bench) {
   const Clock::time_point start = Clock::now();
   RunTiming timing;
   slice::SliceFileWriter writer(tool.output(), tool.force(), spec, tool.provenance(), center_note, storage);
   FileConsumer consumer(spec, writer, timing);
   slice::run_slice(spec, writer.block_rows(), consumer);
+  if (!bench.empty()) {
+    const double elapsed = seconds_since(start);
+    bench["end_to_end_seconds"] = elapsed;
+    bench["end_to_end_rate_all_threads"] = std::get<double>(bench["evaluations_per_run"]) / elapsed;
+    bench["end_to_end_writing_thread_busy_seconds"] = timing.writing;
+    bench["end_to_end_note"] = std::string("this run, file writing included, before the final flush and rename");
+    writer.write_bench(bench);
+  }
   const Clock::time_point commit_start = Clock::now();
   writer.commit();
   timing.writing += seconds_since(commit_start);
@@ -163,7 +173,13 @@ double batch_rate(const slice::SliceSpec& spec, kernels::SimdLevel level) {
   return evaluations / seconds_since(start);
 }
 
-void print_bench(const slice::SliceSpec& spec, int threads) {
+// Prints the rates and returns them as attributes for the file's /bench group.
+std::map<std::string, h5::AttributeValue> print_bench(const slice::SliceSpec& spec, int threads) {
+  std::map<std::string, h5::AttributeValue> rates;
+  rates["threads"] = static_cast<std::int64_t>(threads);
+  rates["evaluations_per_run"] = static_cast<double>(spec.planes.size()) * spec.x.count *
+                                 static_cast<double>(spec.y.count) * (spec.randomized ? spec.scans : 1);
+  rates["units"] = std::string("loss evaluations per second (one grid point of one scan); compute only unless named end_to_end");
   const double points = static_cast<double>(spec.planes.size()) * spec.x.count * static_cast<double>(spec.y.count) *
                         (spec.randomized ? spec.scans : 1);
   std::printf("xorscape-slice --bench: %zu plane(s) of %d x %d, n_h = %d, %s, double precision\n",
@@ -173,17 +189,25 @@ void print_bench(const slice::SliceSpec& spec, int threads) {
   std::printf("compute only (every grid point, nothing stored), evaluations/s; reference and batch_loss: nonrandomized, 1 thread:\n");
   std::printf("  %-34s %14s %14s %9s\n", "kernel", "1 thread", (std::to_string(threads) + " threads").c_str(),
               "speed-up");
-  std::printf("  %-34s %14.3e %14s %9s\n", "reference XorLoss::value per point", reference_rate(spec), "-", "-");
+  const double reference = reference_rate(spec);
+  rates["reference_rate_1_thread"] = reference;
+  std::printf("  %-34s %14.3e %14s %9s\n", "reference XorLoss::value per point", reference, "-", "-");
   for (kernels::SimdLevel level : kernels::available_simd_levels()) {
     const double one = points / time_planes(spec, level, 1);
     const double all = threads > 1 ? points / time_planes(spec, level, threads) : one;
     std::printf("  %-34s %14.3e %14.3e %8.2fx\n", ("plane kernel, " + kernels::to_string(level)).c_str(), one, all,
                 all / one);
+    rates["plane_" + kernels::to_string(level) + "_rate_1_thread"] = one;
+    rates["plane_" + kernels::to_string(level) + "_rate_all_threads"] = all;
   }
-  for (kernels::SimdLevel level : kernels::available_simd_levels())
-    std::printf("  %-34s %14.3e %14s %9s\n", ("batch_loss random points, " + kernels::to_string(level)).c_str(),
-                batch_rate(spec, level), "-", "-");
+  for (kernels::SimdLevel level : kernels::available_simd_levels()) {
+    const double rate = batch_rate(spec, level);
+    rates["batch_loss_" + kernels::to_string(level) + "_rate_1_thread"] = rate;
+    std::printf("  %-34s %14.3e %14s %9s\n", ("batch_loss random points, " + kernels::to_string(level)).c_str(), rate,
+                "-", "-");
+  }
   std::fflush(stdout);
+  return rates;
 }
 
 }  // namespace
@@ -269,8 +293,9 @@ int main(int argc, char** argv) {
     if (deflate < 0 || deflate > 9) throw cli::UsageError("--deflate", "must be 0 (none) to 9");
 
     // compute and write
-    if (tool.get<bool>("bench")) print_bench(spec, tool.threads());
-    const RunTiming timing = write_slices(tool, spec, center_note, slice::Storage{deflate});
+    std::map<std::string, h5::AttributeValue> bench;
+    if (tool.get<bool>("bench")) bench = print_bench(spec, tool.threads());
+    const RunTiming timing = write_slices(tool, spec, center_note, slice::Storage{deflate}, bench);
     const double evaluations = static_cast<double>(spec.planes.size()) * nx * static_cast<double>(ny) *
                                (spec.randomized ? spec.scans : 1);
     std::printf("xorscape-slice: %zu plane(s) of %d x %d%s, %s kernel, %d thread(s): %.3g evaluations in %.3f s "

@@ -179,6 +179,11 @@ void SliceFileWriter::end_plane(const PlaneStatistics& loss, const PlaneStatisti
   plane_group_ = h5::Group();
 }
 
+void SliceFileWriter::write_bench(const std::map<std::string, h5::AttributeValue>& attributes) {
+  const h5::Group bench = file_.root().create_group("bench");
+  for (const auto& [name, value] : attributes) bench.set_attribute(name, value);
+}
+
 void SliceFileWriter::commit() {
   streams_.reset();
   plane_group_ = h5::Group();

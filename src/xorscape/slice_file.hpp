@@ -5,6 +5,7 @@
 //   loss_nonrandomized], histogram, histogram_edges, plateau_levels, plateau_fraction ...}
 // Planes are streamed to disk block by block (one chunk of rows at a time), so a
 // 4001 x 4001 plane never needs its whole grid in memory.
+#include <map>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,8 @@ class SliceFileWriter {
   // Statistics of `loss`; for randomized slices also of `loss_mean` and the mean's distance
   // from the nonrandomized loss.
   void end_plane(const PlaneStatistics& loss, const PlaneStatistics* mean, const Difference* mean_vs_nonrandomized);
+  // Benchmark results (xorscape-slice --bench) as attributes of the group /bench.
+  void write_bench(const std::map<std::string, h5::AttributeValue>& attributes);
   void commit();
 
  private:
