@@ -96,11 +96,18 @@ def plateau_rows(out):
             best = max(float(b[k]) for k in b if k.startswith("plane_") and k.endswith("_all_threads"))
             scalar = float(b["plane_scalar_rate_1_thread"])
             reference = float(b["reference_rate_1_thread"])
-            row("Kernel rate, n_h = 2, nonrandomized, double precision (issue 3 target; measured on a shared, loaded machine)",
+            level = "avx512" if "plane_avx512_rate_1_thread" in b else ("avx2" if "plane_avx2_rate_1_thread" in b else "scalar")
+            cpu_one = float(b.get(f"plane_{level}_rate_per_cpu_second_1_thread", float("nan")))
+            cpu_all = float(b.get(f"plane_{level}_rate_per_cpu_second_all_threads", float("nan")))
+            wall_ok = one >= 1e8 and best >= 1.8 * one
+            cpu_ok = cpu_one >= 1e8 and cpu_all >= 0.9 * cpu_one
+            row("Kernel rate, n_h = 2, nonrandomized, double precision (issue 3 target; wall clock depends on how busy the machine is)",
                 ">= 1e8 evaluations/s per core; >= 1.8x that on 2 cores",
-                f"{one:.3g}/s on 1 thread (widest SIMD), {best:.3g}/s on {t} threads ({best / one:.2f}x); "
-                f"scalar plane kernel {scalar:.3g}/s, reference XorLoss::value {reference:.3g}/s",
-                cmd(f), "yes" if one >= 1e8 and best >= 1.8 * one else ("partly" if one >= 1e8 else "no"))
+                f"wall clock: {one:.3g}/s on 1 thread ({level}), {best:.3g}/s on {t} threads ({best / one:.2f}x); "
+                f"per second of processor time: {cpu_one:.3g} (1 thread), {cpu_all:.3g} ({t} threads, "
+                f"{cpu_all / cpu_one:.2f} of the 1-thread efficiency); scalar plane kernel {scalar:.3g}/s, "
+                f"reference XorLoss::value {reference:.3g}/s",
+                cmd(f), "yes" if wall_ok else ("partly: per CPU-second yes, wall clock not on this machine" if cpu_ok else "no"))
             row(f"All {len(names)} slices at {res[1]}x{res[0]} on {t} threads, file writing included (issue 3 target)",
                 "about a second on 2 cores",
                 f"{float(b['end_to_end_seconds']):.2f} s end to end ({float(b['end_to_end_rate_all_threads']):.3g} evaluations/s); "

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -120,7 +121,18 @@ RunTiming write_slices(const cli::Tool& tool, const slice::SliceSpec& spec, cons
 }
 
 // Seconds to compute every plane of spec with `level` on `threads` threads, nothing stored.
-double time_planes(const slice::SliceSpec& spec, kernels::SimdLevel level, int threads) {
+struct Timing {
+  double wall;
+  double cpu;  // processor time of the whole process (all threads, waiting included)
+};
+
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+Timing time_planes(const slice::SliceSpec& spec, kernels::SimdLevel level, int threads) {
   struct Discard : slice::BlockConsumer {
     void begin_plane(int, const slice::PlaneComputation&) override {}
     void consume(int, const slice::PlaneBlock&) override {}
@@ -130,11 +142,12 @@ double time_planes(const slice::SliceSpec& spec, kernels::SimdLevel level, int t
   timed.level = level;
   const int previous = omp_get_max_threads();
   omp_set_num_threads(threads);
+  const double cpu_start = process_cpu_seconds();
   const Clock::time_point start = Clock::now();
   slice::run_slice(timed, std::clamp((256 * 1024) / (8 * spec.x.count), 1, spec.y.count), discard);
-  const double elapsed = seconds_since(start);
+  const Timing timing{seconds_since(start), process_cpu_seconds() - cpu_start};
   omp_set_num_threads(previous);
-  return elapsed;
+  return timing;
 }
 
 // Evaluations per second of XorLoss::value point by point on the first plane (a sample of rows).
@@ -186,17 +199,22 @@ std::map<std::string, h5::AttributeValue> print_bench(const slice::SliceSpec& sp
               spec.planes.size(), spec.x.count, spec.y.count, spec.loss.architecture().n_hidden,
               spec.randomized ? ("randomized, " + std::to_string(spec.scans) + " scans (one evaluation = one point of one scan)").c_str()
                               : "nonrandomized");
-  std::printf("compute only (every grid point, nothing stored), evaluations/s; reference and batch_loss: nonrandomized, 1 thread:\n");
-  std::printf("  %-34s %14s %14s %9s\n", "kernel", "1 thread", (std::to_string(threads) + " threads").c_str(),
-              "speed-up");
+  std::printf("compute only (every grid point, nothing stored), evaluations/s of wall-clock time and per second of\n"
+              "processor time (all threads; equal per-CPU-second rates mean perfect scaling when cores are free);\n"
+              "reference and batch_loss: nonrandomized, 1 thread:\n");
+  std::printf("  %-34s %14s %14s %9s %14s %14s\n", "kernel", "1 thread", (std::to_string(threads) + " threads").c_str(),
+              "speed-up", "per CPU-s, 1", ("per CPU-s, " + std::to_string(threads)).c_str());
   const double reference = reference_rate(spec);
   rates["reference_rate_1_thread"] = reference;
   std::printf("  %-34s %14.3e %14s %9s\n", "reference XorLoss::value per point", reference, "-", "-");
   for (kernels::SimdLevel level : kernels::available_simd_levels()) {
-    const double one = points / time_planes(spec, level, 1);
-    const double all = threads > 1 ? points / time_planes(spec, level, threads) : one;
-    std::printf("  %-34s %14.3e %14.3e %8.2fx\n", ("plane kernel, " + kernels::to_string(level)).c_str(), one, all,
-                all / one);
+    const Timing t1 = time_planes(spec, level, 1);
+    const Timing tn = threads > 1 ? time_planes(spec, level, threads) : t1;
+    const double one = points / t1.wall, all = points / tn.wall;
+    std::printf("  %-34s %14.3e %14.3e %8.2fx %14.3e %14.3e\n", ("plane kernel, " + kernels::to_string(level)).c_str(),
+                one, all, all / one, points / t1.cpu, points / tn.cpu);
+    rates["plane_" + kernels::to_string(level) + "_rate_per_cpu_second_1_thread"] = points / t1.cpu;
+    rates["plane_" + kernels::to_string(level) + "_rate_per_cpu_second_all_threads"] = points / tn.cpu;
     rates["plane_" + kernels::to_string(level) + "_rate_1_thread"] = one;
     rates["plane_" + kernels::to_string(level) + "_rate_all_threads"] = all;
   }
