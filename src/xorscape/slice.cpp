@@ -231,7 +231,7 @@ void PlaneStatistics::add(std::span<const double> values) {
     maximum = std::max(maximum, v);
     sum += v;
     ++count;
-    if (v > histogram_max) {
+    if (!(v <= histogram_max)) {  // also counts a NaN or inf (possible only with unbounded activations)
       ++above;
     } else {
       const int bin = std::clamp(static_cast<int>(v / histogram_max * bins), 0, bins - 1);
