@@ -252,7 +252,7 @@ int main(int argc, char** argv) {
       ("scans", cli::po::value<int>()->default_value(100), "randomized: scans K averaged (each point of each scan its own batch)")
       ("bins", cli::po::value<int>()->default_value(200), "histogram bins of the loss per plane")
       ("histogram-max", cli::po::value<double>(), "last histogram edge (default: the largest loss the output allows, 1 for sigmoid on xor)")
-      ("plateau-tolerance", cli::po::value<double>()->default_value(0.05),
+      ("plateau-tolerance", cli::po::value<double>()->default_value(0.05, "0.05"),
        "a grid point counts toward plateau L = k/4 when |L - k/4| <= this (loss units)")
       ("simd", cli::po::value<std::string>()->default_value("auto"), "kernel: auto|scalar|avx2|avx512 (same numbers to 1e-12)")
       ("deflate", cli::po::value<int>()->default_value(0), "compression of the grids: 0 none (fastest), 1..9 shuffle+deflate level")
