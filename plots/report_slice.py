@@ -93,7 +93,8 @@ def plateau_rows(out):
             t = int(b["threads"])
             one = float(b["plane_avx512_rate_1_thread"]) if "plane_avx512_rate_1_thread" in b else float(
                 b.get("plane_avx2_rate_1_thread", b["plane_scalar_rate_1_thread"]))
-            best = max(float(b[k]) for k in b if k.startswith("plane_") and k.endswith("_all_threads"))
+            best = max(float(b[k]) for k in b
+                       if k.startswith("plane_") and k.endswith("_rate_all_threads") and "per_cpu" not in k)
             scalar = float(b["plane_scalar_rate_1_thread"])
             reference = float(b["reference_rate_1_thread"])
             level = "avx512" if "plane_avx512_rate_1_thread" in b else ("avx2" if "plane_avx2_rate_1_thread" in b else "scalar")
