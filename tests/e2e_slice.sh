@@ -46,6 +46,12 @@ expect_status 2 "--plateau-tolerance" "$TOOL" --plateau-tolerance 0.2 "${o[@]}"
 expect_status 2 "--output: folder" "$TOOL" -o "$work/missing/x.h5"
 [ -e "$work/bad.h5" ] && { echo "FAIL: a rejected run left bad.h5"; fail=1; }
 
+# SIGINT stops a long run cleanly: a one-line message and no file (not even a temporary).
+mkdir stopped
+timeout -s INT 1 "$TOOL" --resolution 4001 --pairs all -o stopped/stop.h5 2>stopped.err
+grep -q "stopped by a signal; no file was written" stopped.err || { echo "FAIL: SIGINT message: $(cat stopped.err)"; fail=1; }
+[ -z "$(ls -A stopped)" ] || { echo "FAIL: an interrupted run left $(ls stopped)"; fail=1; }
+
 # Real runs.
 "$TOOL" --pairs all --resolution 21x17 --range=-15:15,-10:12 -o all.h5 --threads 2 >/dev/null || { echo "FAIL: all pairs"; fail=1; }
 expect_status 2 "--output: '.*all.h5' exists; use --force" "$TOOL" -o "$work/all.h5"
