@@ -140,5 +140,10 @@ gnuplot -e "file='r1.h5'; out='sheet-gnuplot.png'; export='$BIN/xorscape-export'
 for image in fig7.png fig7.pdf sheet.png sheet.pdf planes.png planes.pdf fig7-gnuplot.png sheet-gnuplot.png; do
   [ -s "$image" ] || { echo "FAIL: $image was not written"; fail=1; }
 done
+# The report script reads the step's files (here: small stand-ins under the step's names).
+mkdir report && cp r1.h5 report/slice-fig7.h5 && cp all.h5 report/slice-all.h5
+rows=$("$PY" "$SRC/plots/report_slice.py" report) || { echo "FAIL: report_slice.py exited non-zero"; fail=1; }
+[ "$(grep -c '^| ' <<<"$rows")" -ge 4 ] || { echo "FAIL: report_slice.py printed: $rows"; fail=1; }
+
 [ "$fail" = 0 ] && echo "e2e_slice: all checks passed"
 exit $fail
