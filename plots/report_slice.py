@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""Report rows for the slice step (dissecting paper, section 3.3), read from OUT/slice-*.h5.
+
+Usage: /usr/bin/python3 plots/report_slice.py OUT
+Prints markdown rows | claim | paper value | our value | command | holds? |.
+"""
+import os
+import sys
+
+import h5py
+import numpy as np
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def cmd(f):
+    words = text(f.attrs.get("command_line", "?")).split(" ")
+    words[0] = os.path.basename(words[0])
+    words = [w if not w.startswith("/") else os.path.basename(w) for w in words]
+    return "`" + " ".join(words) + "`"
+
+
+def row(*cells):
+    print("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+
+
+def bilinear(g, x0, y0):
+    x, y, z = g["x"][()], g["y"][()], g["loss"]
+    i = int(np.clip(np.searchsorted(x, x0) - 1, 0, len(x) - 2))
+    j = int(np.clip(np.searchsorted(y, y0) - 1, 0, len(y) - 2))
+    block = z[j:j + 2, i:i + 2]
+    tx = (x0 - x[i]) / (x[i + 1] - x[i])
+    ty = (y0 - y[j]) / (y[j + 1] - y[j])
+    return (block[0, 0] * (1 - tx) * (1 - ty) + block[0, 1] * tx * (1 - ty) + block[1, 0] * (1 - tx) * ty
+            + block[1, 1] * tx * ty), x[1] - x[0]
+
+
+def randomized_rows(out):
+    path = os.path.join(out, "slice-fig7.h5")
+    if not os.path.exists(path):
+        return
+    with h5py.File(path, "r") as f:
+        g = f["planes/b1_1,b2_1"]
+        k = int(f.attrs["scans"])
+        mean, nonrandomized, std = g["loss_mean"][()], g["loss_nonrandomized"][()], g["loss_std"][()]
+        diff = np.abs(mean - nonrandomized)
+        sigma = std / np.sqrt(k)
+        ratio = diff.mean() / sigma.mean()
+        beyond = np.mean(diff > 4 * sigma + 1e-12)
+        n = mean.shape
+        row(f"Fig. 7: the mean over {k} randomized scans converges to the nonrandomized slice (b1_1, b2_1)",
+            "converges (Fig. 7b looks like Fig. 6a); no number given",
+            f"max abs diff {diff.max():.4f}, mean abs diff {diff.mean():.4f} over {n[1]}x{n[0]} points; "
+            f"mean diff / mean standard error = {ratio:.2f} (0.80 expected for pure sampling noise); "
+            f"{100 * beyond:.3f}% of points beyond 4 standard errors",
+            cmd(f), "yes" if ratio < 1.2 and beyond < 1e-3 else "no")
+        first = g["loss"][()]
+        row("Fig. 7a: a single randomized scan is fuzzy", "strong fluctuations, main features visible",
+            f"single scan vs nonrandomized: mean abs diff {np.abs(first - nonrandomized).mean():.3f}, "
+            f"per-point standard deviation up to {std.max():.3f} (mean {std.mean():.3f})", cmd(f), "yes")
+
+
+def plateau_rows(out):
+    path = os.path.join(out, "slice-all.h5")
+    if not os.path.exists(path):
+        return
+    with h5py.File(path, "r") as f:
+        names = list(f["planes"])
+        fractions = np.array([f["planes"][n]["plateau_fraction"][()] for n in names])
+        tol = float(f.attrs["plateau_tolerance"])
+        levels = f["planes"][names[0]]["plateau_levels"][()]
+        res = f["planes"][names[0]]["loss"].shape
+        mean = fractions.mean(axis=0)
+        dominant = int(np.sum(np.argmax(fractions, axis=1) == 2))
+        row(f"Plateaus: L ~ 0.5 (two cases wrong) dominates the {len(names)} cross-sections around solution #1",
+            "yellow L ~ 0.5 plateaus dominate in all figures",
+            f"area within +-{tol:g} of L = {', '.join(f'{l:g}' for l in levels)}: "
+            f"{', '.join(f'{m:.3f}' for m in mean)} (mean over planes, {res[1]}x{res[0]}, range +-15); "
+            f"L ~ 0.5 is the largest plateau in {dominant} of {len(names)} planes, L ~ 0.25 in "
+            f"{int(np.sum(np.argmax(fractions, axis=1) == 1))}",
+            cmd(f), "partly" if 0 < dominant < len(names) else ("yes" if dominant == len(names) else "no"))
+        rims = [n for n, fr in zip(names, fractions) if fr[3] > 1e-3]
+        row("Plateaus: L ~ 0.75 rims are rare and L ~ 1 does not occur near the optimum",
+            "red L ~ 0.75 rims only in Figs 6(b)-(d); no higher loss in the plotted ranges",
+            f"L ~ 0.75 covers > 0.1% of the plane in {len(rims)} of {len(names)} planes ({'; '.join(rims)}); "
+            f"largest L ~ 1 area {fractions[:, 4].max():.4f}; largest loss anywhere "
+            f"{max(float(f['planes'][n].attrs['loss_max']) for n in names):.3f}",
+            cmd(f), "yes" if fractions[:, 4].max() < 1e-3 and len(rims) < len(names) / 2 else "partly")
+        if "bench" in f:
+            b = f["bench"].attrs
+            t = int(b["threads"])
+            one = float(b["plane_avx512_rate_1_thread"]) if "plane_avx512_rate_1_thread" in b else float(
+                b.get("plane_avx2_rate_1_thread", b["plane_scalar_rate_1_thread"]))
+            best = max(float(b[k]) for k in b
+                       if k.startswith("plane_") and k.endswith("_rate_all_threads") and "per_cpu" not in k)
+            scalar = float(b["plane_scalar_rate_1_thread"])
+            reference = float(b["reference_rate_1_thread"])
+            level = "avx512" if "plane_avx512_rate_1_thread" in b else ("avx2" if "plane_avx2_rate_1_thread" in b else "scalar")
+            cpu_one = float(b.get(f"plane_{level}_rate_per_cpu_second_1_thread", float("nan")))
+            cpu_all = float(b.get(f"plane_{level}_rate_per_cpu_second_all_threads", float("nan")))
+            wall_ok = one >= 1e8 and best >= 1.8 * one
+            cpu_ok = cpu_one >= 1e8 and cpu_all >= 0.9 * cpu_one
+            row("Kernel rate, n_h = 2, nonrandomized, double precision (issue 3 target; wall clock depends on how busy the machine is)",
+                ">= 1e8 evaluations/s per core; >= 1.8x that on 2 cores",
+                f"wall clock: {one:.3g}/s on 1 thread ({level}), {best:.3g}/s on {t} threads ({best / one:.2f}x); "
+                f"per second of processor time: {cpu_one:.3g} (1 thread), {cpu_all:.3g} ({t} threads, "
+                f"{cpu_all / cpu_one:.2f} of the 1-thread efficiency); scalar plane kernel {scalar:.3g}/s, "
+                f"reference XorLoss::value {reference:.3g}/s",
+                cmd(f), "yes" if wall_ok else ("partly: per CPU-second yes, wall clock not on this machine" if cpu_ok else "no"))
+            row(f"All {len(names)} slices at {res[1]}x{res[0]} on {t} threads, file writing included (issue 3 target)",
+                "about a second on 2 cores",
+                f"{float(b['end_to_end_seconds']):.2f} s end to end ({float(b['end_to_end_rate_all_threads']):.3g} evaluations/s); "
+                f"compute alone {float(b['evaluations_per_run']) / best:.2f} s",
+                cmd(f), "yes" if float(b["end_to_end_seconds"]) < 1.5 else "partly")
+
+
+def start_point_rows(out):
+    path = os.path.join(out, "slice-fig6.h5")
+    if not os.path.exists(path):
+        return
+    # Start points and loss levels quoted in section 3.3.1 of the paper.
+    starts = [("b1_1,b2_1", -7.4, 8.9, "L ~ 0.5"), ("b1_1,b2_1", 15.0, -2.0, "L ~ 0.5"),
+              ("w2_12,b1_2", 12.5, -12.5, "L ~ 0.48"), ("w1_22,b1_1", -5.0, 10.0, "very close to 0.5"),
+              ("w1_22,b1_1", -3.0, 10.0, "very close to 0.5")]
+    with h5py.File(path, "r") as f:
+        values = []
+        for plane, x0, y0, paper in starts:
+            if plane not in f["planes"]:
+                return
+            value, step = bilinear(f["planes"][plane], x0, y0)
+            values.append((plane, x0, y0, paper, value, step))
+        ours = "; ".join(f"({p}) at ({x:g}, {y:g}): {v:.3f}" for p, x, y, _, v, _ in values)
+        close = all(abs(v - 0.5) < 0.05 for *_, v, _ in values)
+        row("Fig. 6: loss at the paper's trajectory start points (solution #1 center)",
+            "; ".join(f"({p}) ({x:g}, {y:g}): {paper}" for p, x, y, paper, _, _ in values),
+            ours + f" (bilinear on the {values[0][5]:.3g}-spaced grid)", cmd(f), "yes" if close else "partly")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = sys.argv[1]
+    randomized_rows(out)
+    plateau_rows(out)
+    start_point_rows(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

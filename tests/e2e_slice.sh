@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# xorscape-slice end to end: bad input -> status 2 with one line, real runs read back with
+# h5py (values recomputed by an independent numpy forward pass), thread-count independence
+# of randomized slices, and every slice plot script renders.
+set -u
+BIN=$(cd "$1" && pwd)
+SRC=$(cd "$2" && pwd)
+PY=/usr/bin/python3
+TOOL="$BIN/xorscape-slice"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+expect_status() {  # expect_status STATUS PATTERN command...
+  local want="$1" pattern="$2"; shift 2
+  local err; err=$("$@" 2>&1 >/dev/null); local got=$?
+  if [ "$got" != "$want" ]; then echo "FAIL: '$*' exited $got, expected $want ($err)"; fail=1; return; fi
+  if [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$err"; then echo "FAIL: '$*' said '$err', expected '$pattern'"; fail=1; fi
+  if [ "$want" = 2 ] && [ "$(wc -l <<<"$err")" != 1 ]; then echo "FAIL: '$*' printed more than one line: $err"; fail=1; fi
+}
+cd "$work"
+o=(-o "$work/bad.h5")
+expect_status 0 "" "$TOOL" --help
+expect_status 0 "" "$TOOL" --version
+expect_status 2 "--pair: unknown parameter 'zz'" "$TOOL" --pair b1_1,zz "${o[@]}"
+expect_status 2 "--pair: pair 'b1_1,b1_1' names the same parameter twice" "$TOOL" --pair b1_1,b1_1 "${o[@]}"
+expect_status 2 "--pair: 'b1_1' is not A,B" "$TOOL" --pair b1_1 "${o[@]}"
+expect_status 2 "--pairs: unknown parameter 'w9'" "$TOOL" --pairs "b1_1,b2_1;w9,b1_1" "${o[@]}"
+expect_status 2 "--pairs: give --pair or --pairs" "$TOOL" --pair b1_1,b2_1 --pairs all "${o[@]}"
+expect_status 2 "--range: range '5:-5' is empty or reversed" "$TOOL" --range 5:-5 "${o[@]}"
+expect_status 2 "--range: range '3:3' is empty or reversed" "$TOOL" --range 3:3 "${o[@]}"
+expect_status 2 "--range:" "$TOOL" --range "-1:1,2:1" "${o[@]}"
+expect_status 2 "--range: 'nan' is not a number\|--range: must be a finite" "$TOOL" --range nan:1 "${o[@]}"
+expect_status 2 "--range-x: range '1:0' is empty or reversed" "$TOOL" --range-x 1:0 "${o[@]}"
+expect_status 2 "--resolution: resolution must be at least 2" "$TOOL" --resolution 1 "${o[@]}"
+expect_status 2 "--resolution: resolution must be at least 2" "$TOOL" --resolution 10x1 "${o[@]}"
+expect_status 2 "--resolution: 'ax3' is not N or NxM" "$TOOL" --resolution ax3 "${o[@]}"
+expect_status 2 "--simd: 'sse9' is not a SIMD level" "$TOOL" --simd sse9 "${o[@]}"
+expect_status 2 "--scans: only with --batch randomized" "$TOOL" --scans 5 "${o[@]}"
+expect_status 2 "--scans: must be at least 1" "$TOOL" --batch randomized --scans 0 "${o[@]}"
+expect_status 2 "--batch: 'sometimes' is not" "$TOOL" --batch sometimes "${o[@]}"
+expect_status 2 "--center: published solution 9 does not exist" "$TOOL" --center 9 "${o[@]}"
+expect_status 2 "--center:" "$TOOL" --center no-such-file.txt "${o[@]}"
+expect_status 2 "--center: published solution 1 has n_h = 2, not 3" "$TOOL" --n-hidden 3 --center 1 "${o[@]}"
+expect_status 2 "--deflate: must be 0 (none) to 9" "$TOOL" --deflate 12 "${o[@]}"
+expect_status 2 "--plateau-tolerance" "$TOOL" --plateau-tolerance 0.2 "${o[@]}"
+expect_status 2 "--output: folder" "$TOOL" -o "$work/missing/x.h5"
+[ -e "$work/bad.h5" ] && { echo "FAIL: a rejected run left bad.h5"; fail=1; }
+
+# SIGINT stops a long run cleanly: a one-line message and no file (not even a temporary).
+mkdir stopped
+timeout -s INT 1 "$TOOL" --resolution 4001 --pairs all -o stopped/stop.h5 2>stopped.err
+grep -q "stopped by a signal; no file was written" stopped.err || { echo "FAIL: SIGINT message: $(cat stopped.err)"; fail=1; }
+[ -z "$(ls -A stopped)" ] || { echo "FAIL: an interrupted run left $(ls stopped)"; fail=1; }
+
+# Real runs.
+"$TOOL" --pairs all --resolution 21x17 --range=-15:15,-10:12 -o all.h5 --threads 2 >/dev/null || { echo "FAIL: all pairs"; fail=1; }
+expect_status 2 "--output: '.*all.h5' exists; use --force" "$TOOL" -o "$work/all.h5"
+"$TOOL" --batch randomized --scans 9 --pairs "b1_1,b2_1;w1_22,b1_1" --resolution 33x29 --seed 5 --threads 1 -o r1.h5 >/dev/null || fail=1
+"$TOOL" --batch randomized --scans 9 --pairs "b1_1,b2_1;w1_22,b1_1" --resolution 33x29 --seed 5 --threads 2 -o r2.h5 >/dev/null || fail=1
+"$TOOL" --batch randomized --scans 9 --pairs "b1_1,b2_1;w1_22,b1_1" --resolution 33x29 --seed 5 --threads 2 --simd scalar -o rs.h5 >/dev/null || fail=1
+if ! h5diff r1.h5 r2.h5 /planes /planes >/dev/null; then echo "FAIL: randomized slices differ between 1 and 2 threads"; fail=1; fi
+"$TOOL" --n-hidden 3 --activation tanh --data xor-centered --pairs all --resolution 9 \
+  --center "w1_11=1,w1_12=-2,w1_21=0.5,w1_22=3,w1_31=-1,w1_32=1,b1_1=0.2,b1_2=-0.3,b1_3=0.1,w2_11=2,w2_12=-1,w2_13=1.5,b2_1=-0.5" \
+  -o n3.h5 >/dev/null || { echo "FAIL: n_h = 3 run"; fail=1; }
+
+"$PY" - "$work" <<'PYEOF' || fail=1
+import sys, h5py, numpy as np
+work = sys.argv[1]
+ok = True
+def check(cond, what):
+    global ok
+    if not cond:
+        print("FAIL:", what); ok = False
+
+def activation(name, z):
+    return {"sigmoid": lambda v: 0.5 * (1 + np.tanh(0.5 * v)), "tanh": np.tanh,
+            "relu": lambda v: np.maximum(v, 0), "identity": lambda v: v}[name](z)
+
+DATA = {"xor": [(0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0)],
+        "xor-centered": [(-1, -1, 0), (-1, 1, 1), (1, -1, 1), (1, 1, 0)]}
+
+def loss(f, p, batch=(0, 1, 2, 3)):
+    n = int(f.attrs["n_hidden"]); h_act = f.attrs["hidden_activation"]; o_act = f.attrs["output_activation"]
+    total = 0.0
+    for m in batch:
+        x1, x2, t = DATA[f.attrs["data"]][m]
+        u = p[4 * n]
+        for i in range(n):
+            u += p[3 * n + i] * activation(h_act, p[2 * i] * x1 + p[2 * i + 1] * x2 + p[2 * n + i])
+        total += (activation(o_act, u) - t) ** 2
+    return 0.25 * total
+
+rng = np.random.default_rng(1)
+for name, planes in (("all.h5", 36), ("n3.h5", 78)):
+    with h5py.File(f"{work}/{name}", "r") as f:
+        check(len(f["planes"]) == planes, f"{name}: {len(f['planes'])} planes, expected {planes}")
+        check(list(f["parameter_names"].asstr()[()]) == [s for s in f["center"].attrs["names"]], f"{name}: names")
+        center = f["center"][()]
+        for key in list(f["planes"])[::5]:
+            g = f["planes"][key]
+            a, b = int(g.attrs["x_index"]), int(g.attrs["y_index"])
+            check(key == f"{g.attrs['x_parameter']},{g.attrs['y_parameter']}", f"{name}: group name {key}")
+            L = g["loss"][()]
+            check(L.shape == (len(g["y"]), len(g["x"])), f"{name}/{key}: shape")
+            check(np.all(np.isfinite(L)), f"{name}/{key}: non-finite loss")
+            check(g["loss"].dims[1][0].name.endswith("/x") and g["loss"].dims[0][0].name.endswith("/y"), "scales")
+            for _ in range(5):
+                i, j = rng.integers(len(g["x"])), rng.integers(len(g["y"]))
+                p = center.copy(); p[a] += g["x"][i]; p[b] += g["y"][j]
+                want = loss(f, p)
+                check(abs(L[j, i] - want) <= 1e-12 * max(abs(want), 1e-300) + 1e-15, f"{name}/{key}[{j},{i}] {L[j, i]} vs {want}")
+            fr = g["plateau_fraction"][()]
+            tol = g["plateau_fraction"].attrs["plateau_tolerance"]
+            for k, level in enumerate(g["plateau_levels"][()]):
+                check(abs(fr[k] - np.mean(np.abs(L - level) <= tol)) < 1e-12, f"{name}/{key}: plateau {level}")
+            check(g["histogram"][()].sum() + g["histogram"].attrs["above_last_edge"] == L.size, "histogram total")
+with h5py.File(f"{work}/all.h5", "r") as f:
+    g = f["planes/b1_1,b2_1"]
+    check(abs(g["x"][0] + 15) < 1e-15 and abs(g["x"][-1] - 15) < 1e-15 and abs(g["y"][0] + 10) < 1e-15 and abs(g["y"][-1] - 12) < 1e-15, "ranges")
+with h5py.File(f"{work}/r1.h5", "r") as f, h5py.File(f"{work}/rs.h5", "r") as s:
+    check(f.attrs["batch"] == "randomized" and int(f.attrs["scans"]) == 9, "randomized attributes")
+    for key in f["planes"]:
+        g = f["planes"][key]
+        for d in ("loss", "loss_mean", "loss_std", "loss_nonrandomized"):
+            check(np.allclose(g[d][()], s["planes"][key][d][()], rtol=1e-12, atol=1e-15), f"simd scalar vs auto {key}/{d}")
+        check(np.all(g["loss_std"][()] >= 0), "std >= 0")
+        # Every randomized value is a mean of four of the point's four case losses: within [0, 1].
+        check(np.all((g["loss"][()] >= 0) & (g["loss"][()] <= 1)), "randomized loss range")
+sys.exit(0 if ok else 1)
+PYEOF
+
+# Plot scripts render (Python: PNG and PDF; gnuplot: PNG).
+"$PY" "$SRC/plots/slice_fig7.py" r1.h5 fig7 >/dev/null || { echo "FAIL: slice_fig7.py"; fail=1; }
+"$PY" "$SRC/plots/slice_contact_sheet.py" r1.h5 sheet >/dev/null || { echo "FAIL: slice_contact_sheet.py"; fail=1; }
+"$PY" "$SRC/plots/slice_planes.py" r1.h5 planes >/dev/null || { echo "FAIL: slice_planes.py"; fail=1; }
+gnuplot -e "file='r1.h5'; out='fig7-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_fig7.gp" >/dev/null 2>&1 \
+  || { echo "FAIL: slice_fig7.gp"; fail=1; }
+gnuplot -e "file='r1.h5'; out='sheet-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_contact_sheet.gp" >/dev/null 2>&1 \
+  || { echo "FAIL: slice_contact_sheet.gp"; fail=1; }
+for image in fig7.png fig7.pdf sheet.png sheet.pdf planes.png planes.pdf fig7-gnuplot.png sheet-gnuplot.png; do
+  [ -s "$image" ] || { echo "FAIL: $image was not written"; fail=1; }
+done
+# The report script reads the step's files (here: small stand-ins under the step's names).
+mkdir report && cp r1.h5 report/slice-fig7.h5 && cp all.h5 report/slice-all.h5
+rows=$("$PY" "$SRC/plots/report_slice.py" report) || { echo "FAIL: report_slice.py exited non-zero"; fail=1; }
+[ "$(grep -c '^| ' <<<"$rows")" -ge 4 ] || { echo "FAIL: report_slice.py printed: $rows"; fail=1; }
+
+[ "$fail" = 0 ] && echo "e2e_slice: all checks passed"
+exit $fail
