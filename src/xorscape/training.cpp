@@ -98,6 +98,10 @@ class Trainer {
     finish(run, converged);
   }
 
+  void report(const std::atomic<std::int64_t>& done) const {
+    if (progress_ && *progress_ && omp_get_thread_num() == 0) (*progress_)(static_cast<double>(done.load()));
+  }
+
   void run_reference(TrainingRun& run, std::atomic<std::int64_t>& done) const {
     while (!run.finished) {
       record(run, false);
@@ -116,6 +120,7 @@ class Trainer {
         }
       }
       done += run.state.epoch - start;
+      report(done);
       if (stop_requested()) break;
     }
   }
@@ -162,15 +167,14 @@ class Trainer {
           done += chunk.epochs;
         }
       }
+      report(done);
       if (stop_requested()) break;
     }
   }
 
   bool run_all(std::vector<TrainingRun>& runs, const std::function<void(double)>& progress) const {
     std::atomic<std::int64_t> done{0};
-    auto report = [&] {
-      if (progress && omp_get_thread_num() == 0) progress(static_cast<double>(done.load()));
-    };
+    progress_ = &progress;
     if (fast_path_applies(spec_)) {
       // Blocks are fixed by run index; lanes of a block share their epoch unless a run
       // finished, so a resumed block continues exactly as it would have.
@@ -194,13 +198,11 @@ class Trainer {
         } else {
           for (TrainingRun* run : lanes) run_reference(*run, done);
         }
-        report();
       }
     } else {
 #pragma omp parallel for schedule(dynamic, 1)
       for (std::int64_t r = 0; r < static_cast<std::int64_t>(runs.size()); ++r) {
         run_reference(runs[r], done);
-        report();
       }
     }
     return std::all_of(runs.begin(), runs.end(), [](const TrainingRun& r) { return r.finished; });
@@ -210,6 +212,7 @@ class Trainer {
   const TrainSpec& spec_;
   XorLoss loss_;
   std::vector<std::int64_t> schedule_;
+  mutable const std::function<void(double)>* progress_ = nullptr;
 };
 
 }  // namespace
