@@ -16,15 +16,15 @@ namespace xorscape::kernels {
 
 namespace {
 
-// Eight lanes as one GCC vector: one AVX-512 register, two AVX2 registers or four SSE2
-// registers, depending on the target the function is compiled for.
-typedef double Vec __attribute__((vector_size(64)));
-typedef std::int64_t Mask __attribute__((vector_size(64)));
-typedef std::uint64_t Bits __attribute__((vector_size(64)));
-static_assert(sizeof(Vec) == kTrainLanes * sizeof(double));
-
-[[gnu::always_inline]] inline Vec splat(double x) { return Vec{} + x; }
-[[gnu::always_inline]] inline Vec select(Mask m, Vec a, Vec b) { return m ? a : b; }
+// A group of VL lanes as one GCC vector. The block's eight lanes are processed as 8/VL
+// independent groups: one AVX-512 register (VL = 8), one AVX2 register (VL = 4) or one SSE2
+// register (VL = 2) per quantity, so parameters and gradient stay in registers.
+template <int VL>
+struct Lanes {
+  typedef double V __attribute__((vector_size(8 * VL)));
+  typedef std::int64_t M __attribute__((vector_size(8 * VL)));
+  typedef std::uint64_t U __attribute__((vector_size(8 * VL)));
+};
 
 // exp(x) for x <= 0 (x below -708 is clamped: exp(-708) = 3.3e-308, still normal).
 // x = n ln2 + r with |r| <= ln2/2 (Cody-Waite split of ln2, exact products for |n| < 2^11),
@@ -62,9 +62,10 @@ template <typename V, typename U>
 }
 
 // The same branches as xorscape::sigmoid: exp's argument is never positive.
-[[gnu::always_inline]] inline Vec fast_sigmoid(Vec z) {
-  const Vec t = exp_nonpositive_generic<Vec, Bits>(select(z >= 0.0, -z, z));
-  return select(z >= 0.0, splat(1.0), t) / (1.0 + t);
+template <typename V, typename U>
+[[gnu::always_inline]] inline V fast_sigmoid(V z) {
+  const V t = exp_nonpositive_generic<V, U>(z >= 0.0 ? -z : z);
+  return (z >= 0.0 ? V{} + 1.0 : t) / (1.0 + t);
 }
 
 // Case multiplicities of a randomized batch, indexed by the low byte of its word.
@@ -79,122 +80,156 @@ constexpr CountTable kCounts{};
 
 constexpr int W = kTrainLanes;
 
-[[gnu::always_inline]] inline Vec load(const double* a) {
-  Vec v;
+template <typename V>
+[[gnu::always_inline]] inline V load(const double* a) {
+  V v;
   std::memcpy(&v, a, sizeof v);
   return v;
 }
-[[gnu::always_inline]] inline void store(double* a, Vec v) { std::memcpy(a, &v, sizeof v); }
+template <typename V>
+[[gnu::always_inline]] inline void store(double* a, V v) {
+  std::memcpy(a, &v, sizeof v);
+}
 
-[[gnu::always_inline]] inline std::int64_t advance_body(SigmoidTrainBlock& block, const Dataset& dataset,
-                                                        const SigmoidTrainChunk& chunk) {
+// Advances lanes [first_lane, first_lane + VL). When full_lanes is set, the loss of lane j at
+// epoch e goes to full_lanes[e * W + j] (and batch_lanes likewise); the caller sums the lanes
+// in lane order, so every width gives the same sums.
+template <int VL>
+[[gnu::always_inline]] inline std::int64_t advance_group(SigmoidTrainBlock& block, const Dataset& dataset,
+                                                         const SigmoidTrainChunk& chunk, int first_lane,
+                                                         double* full_lanes, double* batch_lanes) {
+  using V = typename Lanes<VL>::V;
+  using U = typename Lanes<VL>::U;
   double x1[4], x2[4], y[4];
   for (int m = 0; m < 4; ++m) {
     x1[m] = dataset.examples[m].x1;
     x2[m] = dataset.examples[m].x2;
     y[m] = dataset.examples[m].target;
   }
-  Vec p[9];
-  for (int k = 0; k < 9; ++k) p[k] = load(block.params[k]);
-  const Vec eta = load(block.eta);
-  alignas(64) double running_lanes[W];  // 1: active and not converged
+  V p[9];
+  for (int k = 0; k < 9; ++k) p[k] = load<V>(block.params[k] + first_lane);
+  const V eta = load<V>(block.eta + first_lane);
+  alignas(64) double running_lanes[VL];  // 1: active and not converged
   int live = 0;
-  for (int j = 0; j < W; ++j) {
-    running_lanes[j] = block.active[j] && block.converged_epoch[j] < 0 ? 1.0 : 0.0;
+  for (int j = 0; j < VL; ++j) {
+    const int lane = first_lane + j;
+    running_lanes[j] = block.active[lane] && block.converged_epoch[lane] < 0 ? 1.0 : 0.0;
     live += running_lanes[j] != 0.0;
   }
-  Vec running = load(running_lanes);
-  alignas(64) double count_lanes[4][W];
+  V running = load<V>(running_lanes);
+  alignas(64) double count_lanes[4][VL];
   for (int m = 0; m < 4; ++m)
-    for (int j = 0; j < W; ++j) count_lanes[m][j] = 1.0;
+    for (int j = 0; j < VL; ++j) count_lanes[m][j] = 1.0;
   const bool check = chunk.threshold > 0.0;
   const double threshold = check ? chunk.threshold : -1.0;  // losses are never negative
+  // Stopping early is only allowed when nobody needs the loss of every epoch.
+  const bool may_stop = check && full_lanes == nullptr;
   std::int64_t e = 0;
   for (; e < chunk.epochs; ++e) {
-    if (check && live == 0) break;
+    if (may_stop && live == 0) break;
     const std::int64_t epoch = chunk.first_epoch + e;
     if (chunk.randomized)
-      for (int j = 0; j < W; ++j) {
-        const auto& c = kCounts.counts[BatchSequence(block.batch_key[j]).word(epoch) & 255u];
+      for (int j = 0; j < VL; ++j) {
+        const auto& c = kCounts.counts[BatchSequence(block.batch_key[first_lane + j]).word(epoch) & 255u];
         for (int m = 0; m < 4; ++m) count_lanes[m][j] = c[m];
       }
-    Vec g[9];
-    for (int k = 0; k < 9; ++k) g[k] = Vec{};
-    Vec sum_full{}, sum_batch{};
+    V g[9];
+    for (int k = 0; k < 9; ++k) g[k] = V{};
+    V sum_full{}, sum_batch{};
     for (int m = 0; m < 4; ++m) {
-      const Vec count = load(count_lanes[m]);
-      const Vec z1 = p[0] * x1[m] + p[1] * x2[m] + p[4];
-      const Vec z2 = p[2] * x1[m] + p[3] * x2[m] + p[5];
-      const Vec h1 = fast_sigmoid(z1);
-      const Vec h2 = fast_sigmoid(z2);
-      const Vec d1 = h1 * (1.0 - h1);
-      const Vec d2 = h2 * (1.0 - h2);
-      Vec u = p[8];
+      const V count = load<V>(count_lanes[m]);
+      const V z1 = p[0] * x1[m] + p[1] * x2[m] + p[4];
+      const V z2 = p[2] * x1[m] + p[3] * x2[m] + p[5];
+      const V h1 = fast_sigmoid<V, U>(z1);
+      const V h2 = fast_sigmoid<V, U>(z2);
+      const V d1 = h1 * (1.0 - h1);
+      const V d2 = h2 * (1.0 - h2);
+      V u = p[8];
       u += p[6] * h1;
       u += p[7] * h2;
-      const Vec o = fast_sigmoid(u);
-      const Vec dout = o * (1.0 - o);
-      const Vec err = o - y[m];
-      const Vec l = err * err;
+      const V o = fast_sigmoid<V, U>(u);
+      const V dout = o * (1.0 - o);
+      const V err = o - y[m];
+      const V l = err * err;
       sum_full += l;
       sum_batch += count * l;
-      const Vec delta = 0.5 * err * dout * count;
+      const V delta = 0.5 * err * dout * count;
       g[8] += delta;
       g[6] += delta * h1;
-      const Vec dz1 = delta * p[6] * d1;
+      const V dz1 = delta * p[6] * d1;
       g[4] += dz1;
       g[0] += dz1 * x1[m];
       g[1] += dz1 * x2[m];
       g[7] += delta * h2;
-      const Vec dz2 = delta * p[7] * d2;
+      const V dz2 = delta * p[7] * d2;
       g[5] += dz2;
       g[2] += dz2 * x1[m];
       g[3] += dz2 * x2[m];
     }
-    const Vec full = 0.25 * sum_full;
-    const Vec batch = 0.25 * sum_batch;
-    const Vec below = select(full < threshold, splat(1.0), splat(0.0));
+    const V full = 0.25 * sum_full;
+    const V below = full < threshold ? V{} + 1.0 : V{};
     // eta for a running lane above the threshold, 0 otherwise: p - 0 * g leaves p unchanged.
-    const Vec rate = eta * (running * (1.0 - below));
+    const V rate = eta * (running * (1.0 - below));
     for (int k = 0; k < 9; ++k) p[k] -= rate * g[k];
-    if (chunk.full_loss_sum) {
-      double s = 0.0, b = 0.0;
-      for (int j = 0; j < W; ++j)
-        if (block.active[j]) {
-          s += full[j];
-          b += batch[j];
-        }
-      chunk.full_loss_sum[e] += s;
-      if (chunk.batch_loss_sum) chunk.batch_loss_sum[e] += b;
+    if (full_lanes) {
+      store<V>(full_lanes + e * W + first_lane, full);
+      if (batch_lanes) store<V>(batch_lanes + e * W + first_lane, 0.25 * sum_batch);
     }
     if (check) {
       bool changed = false;
-      for (int j = 0; j < W; ++j)
+      for (int j = 0; j < VL; ++j)
         if (running[j] != 0.0 && below[j] != 0.0) {
-          block.converged_epoch[j] = epoch;
+          block.converged_epoch[first_lane + j] = epoch;
           running_lanes[j] = 0.0;
           --live;
           changed = true;
         }
-      if (changed) running = load(running_lanes);
+      if (changed) running = load<V>(running_lanes);
     }
   }
-  for (int k = 0; k < 9; ++k) store(block.params[k], p[k]);
+  for (int k = 0; k < 9; ++k) store<V>(block.params[k] + first_lane, p[k]);
   return e;
+}
+
+template <int VL>
+[[gnu::always_inline]] inline std::int64_t advance_body(SigmoidTrainBlock& block, const Dataset& dataset,
+                                                        const SigmoidTrainChunk& chunk) {
+  thread_local std::vector<double> full_lanes, batch_lanes;
+  const bool sums = chunk.full_loss_sum != nullptr;
+  if (sums) {
+    full_lanes.assign(static_cast<size_t>(chunk.epochs) * W, 0.0);
+    batch_lanes.assign(static_cast<size_t>(chunk.epochs) * W, 0.0);
+  }
+  std::int64_t advanced = 0;
+  for (int first = 0; first < W; first += VL)
+    advanced = std::max(advanced, advance_group<VL>(block, dataset, chunk, first, sums ? full_lanes.data() : nullptr,
+                                                    sums ? batch_lanes.data() : nullptr));
+  if (sums)
+    for (std::int64_t e = 0; e < chunk.epochs; ++e) {
+      double s = 0.0, b = 0.0;
+      for (int j = 0; j < W; ++j)
+        if (block.active[j]) {
+          s += full_lanes[e * W + j];
+          b += batch_lanes[e * W + j];
+        }
+      chunk.full_loss_sum[e] += s;
+      if (chunk.batch_loss_sum) chunk.batch_loss_sum[e] += b;
+    }
+  return advanced;
 }
 
 [[gnu::target("avx512f,avx512dq")]] std::int64_t advance_avx512(SigmoidTrainBlock& block, const Dataset& dataset,
                                                                  const SigmoidTrainChunk& chunk) {
-  return advance_body(block, dataset, chunk);
+  return advance_body<8>(block, dataset, chunk);
 }
 
 [[gnu::target("avx2,fma")]] std::int64_t advance_avx2(SigmoidTrainBlock& block, const Dataset& dataset,
                                                       const SigmoidTrainChunk& chunk) {
-  return advance_body(block, dataset, chunk);
+  return advance_body<4>(block, dataset, chunk);
 }
 
 std::int64_t advance_default(SigmoidTrainBlock& block, const Dataset& dataset, const SigmoidTrainChunk& chunk) {
-  return advance_body(block, dataset, chunk);
+  return advance_body<2>(block, dataset, chunk);
 }
 
 SimdLevel cpu_level() {
