@@ -75,6 +75,21 @@ elif [ "$status" = 0 ]; then
 else
   echo "FAIL: interrupted run exited $status"; fail=1
 fi
+# The same for xorscape-converge (reference path, so that it runs long enough to be interrupted).
+conv_args=(--reference --runs 4 --resolution 9 --range -8:8 --epochs 400000 --parameters w1_11,b1_1 --threads 1)
+"$C" "${conv_args[@]}" -o cwhole.h5 || fail=1
+"$C" "${conv_args[@]}" -o cparts.h5 & pid=$!
+sleep 0.5; kill -INT $pid; wait $pid; status=$?
+if [ "$status" = 3 ]; then
+  [ -f cparts.h5.checkpoint.h5 ] || { echo "FAIL: no converge checkpoint after SIGINT"; fail=1; }
+  [ -f cparts.h5 ] && { echo "FAIL: converge output written by an interrupted run"; fail=1; }
+  expect_status 2 "--resume" "$C" "${conv_args[@]}" --eta 0.2 -o cparts.h5 --resume
+  "$C" "${conv_args[@]}" -o cparts.h5 --resume || fail=1
+elif [ "$status" = 0 ]; then
+  echo "note: converge finished before SIGINT arrived; resume not exercised"
+else
+  echo "FAIL: interrupted converge exited $status"; fail=1
+fi
 "$PY" - <<'PYEOF' || fail=1
 import h5py, numpy as np, os, sys
 def datasets(path):
@@ -91,6 +106,8 @@ same("t1.h5", "t2.h5")
 same("c1.h5", "c2.h5")
 if os.path.exists("parts.h5"):
     same("whole.h5", "parts.h5")
+if os.path.exists("cparts.h5"):
+    same("cwhole.h5", "cparts.h5")
 with h5py.File("t1.h5", "r") as f:
     assert f.attrs["tool"] == "xorscape-train" and f.attrs["complete"] == 1
     r = f["runs"]

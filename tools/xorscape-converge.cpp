@@ -2,6 +2,7 @@
 // shifted by Delta and the other eight at their optimum (Figure 5 of the dissecting paper).
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
        "convergence: run-averaged batch loss and run-averaged full loss both below this")
       ("data", po::value<std::string>()->default_value("xor"), "dataset: xor | xor-centered | xor-pm")
       ("n-hidden", po::value<int>()->default_value(2), "hidden neurons (the center must match)")
-      ("reference", po::bool_switch(), "use the scalar reference path instead of the SIMD kernel");
+      ("reference", po::bool_switch(), "use the scalar reference path instead of the SIMD kernel")
+      ("resume", po::bool_switch(), "continue from OUTPUT.checkpoint.h5 (written when a run is stopped by a signal)");
   return tool.run(argc, argv, [&] {
     ConvergeSpec spec;
     const int n_hidden = static_cast<int>(cli::require_at_least("--n-hidden", tool.get<int>("n-hidden"), 1));
@@ -72,20 +74,67 @@ int main(int argc, char** argv) {
     const int P = static_cast<int>(parameters.size());
     const std::int64_t tasks = static_cast<std::int64_t>(P) * n_shifts;
     std::vector<ConvergeOutcome> outcomes(tasks);
-    std::vector<char> done(tasks, 0);
+    std::vector<std::int64_t> done(tasks, 0);
+    // Options a resumed run must share with its checkpoint.
+    std::ostringstream signature;
+    signature << "center=" << tool.get<std::string>("center") << " parameters=" << names
+              << " range=" << tool.get<std::string>("range") << " resolution=" << n_shifts << " runs=" << spec.runs
+              << " eta=" << spec.eta << " epochs=" << spec.max_epochs << " threshold=" << spec.threshold
+              << " data=" << spec.dataset.name << " n-hidden=" << n_hidden << " seed=" << spec.seed
+              << " reference=" << !spec.fast_path;
+    const std::string checkpoint = tool.output() + ".checkpoint.h5";
+    if (tool.get<bool>("resume")) {
+      if (!std::filesystem::exists(checkpoint))
+        throw cli::UsageError("--resume", "no checkpoint '" + checkpoint + "' to resume from");
+      h5::InputFile in(checkpoint);
+      if (in.root().attribute_string("signature") != signature.str())
+        throw cli::UsageError("--resume", "checkpoint '" + checkpoint + "' was made with other options (" +
+                                              in.root().attribute_string("signature") + ")");
+      done = in.root().read_ints("done");
+      const auto tau = in.root().read_ints("tau_conv");
+      const auto mean = in.root().read_doubles("mean_loss");
+      const auto batch = in.root().read_doubles("mean_batch_loss");
+      const auto fraction = in.root().read_doubles("converged_fraction");
+      if (done.size() != static_cast<size_t>(tasks)) throw cli::UsageError("--resume", "checkpoint size differs");
+      for (std::int64_t t = 0; t < tasks; ++t)
+        outcomes[t] = ConvergeOutcome{tau[t], mean[t], batch[t], fraction[t], false};
+    } else if (std::filesystem::exists(tool.output()) && !tool.force()) {
+      throw cli::UsageError("--output", "'" + tool.output() + "' exists; use --force to overwrite it");
+    }
     std::atomic<std::int64_t> finished{0};
     cli::Progress progress("xorscape-converge", static_cast<double>(tasks), "shifts");
 #pragma omp parallel for schedule(dynamic, 1)
     for (std::int64_t t = 0; t < tasks; ++t) {
-      if (stop_requested()) continue;
-      outcomes[t] = converge_from(spec, parameters[t / n_shifts], shifts[t % n_shifts]);
+      if (done[t] || stop_requested()) continue;
+      const ConvergeOutcome outcome = converge_from(spec, parameters[t / n_shifts], shifts[t % n_shifts]);
+      if (outcome.interrupted) continue;
+      outcomes[t] = outcome;
       done[t] = 1;
       ++finished;
       if (omp_get_thread_num() == 0) progress.update(static_cast<double>(finished.load()));
     }
     progress.finish();
-    if (stop_requested()) {
-      std::cerr << "xorscape-converge: stopped by a signal before all shifts were done; nothing written\n";
+    if (std::find(done.begin(), done.end(), 0) != done.end()) {
+      // Stopped by a signal: the finished shifts go to the checkpoint, the others are redone.
+      std::vector<std::int64_t> tau(tasks);
+      std::vector<double> mean(tasks), batch(tasks), fraction(tasks);
+      for (std::int64_t t = 0; t < tasks; ++t) {
+        tau[t] = outcomes[t].tau_conv;
+        mean[t] = outcomes[t].mean_loss;
+        batch[t] = outcomes[t].mean_batch_loss;
+        fraction[t] = outcomes[t].converged_runs;
+      }
+      h5::OutputFile out(checkpoint, true);
+      out.write_provenance(tool.provenance());
+      out.root().set_attribute("signature", signature.str());
+      out.root().write("done", std::span<const std::int64_t>(done), {static_cast<hsize_t>(tasks)});
+      out.root().write("tau_conv", std::span<const std::int64_t>(tau), {static_cast<hsize_t>(tasks)});
+      out.root().write("mean_loss", mean);
+      out.root().write("mean_batch_loss", batch);
+      out.root().write("converged_fraction", fraction);
+      out.commit();
+      std::cerr << "xorscape-converge: stopped; checkpoint written to " << checkpoint
+                << " (continue with the same options and --resume)\n";
       return 3;
     }
 
@@ -105,7 +154,7 @@ int main(int argc, char** argv) {
       parameter_index.push_back(k);
       optimum.push_back(spec.center[k]);
     }
-    h5::OutputFile file(tool.output(), tool.force());
+    h5::OutputFile file(tool.output(), tool.force() || tool.get<bool>("resume"));
     file.write_provenance(tool.provenance());
     const h5::Group& root = file.root();
     const hsize_t dims[2] = {static_cast<hsize_t>(P), static_cast<hsize_t>(n_shifts)};
@@ -140,6 +189,7 @@ int main(int argc, char** argv) {
     root.set_attribute("max_epochs", static_cast<std::int64_t>(spec.max_epochs));
     root.set_attribute("batches", std::string("randomized; run r uses the same batch sequence at every shift"));
     file.commit();
+    std::filesystem::remove(checkpoint);
     return 0;
   });
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "xorscape/rng.hpp"
+#include "xorscape/stop.hpp"
 
 namespace xorscape {
 
@@ -73,6 +74,10 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
     }
   };
   for (std::int64_t first = 0; first < spec.max_epochs; first += kChunk) {
+    if (stop_requested()) {
+      outcome.interrupted = true;
+      return outcome;
+    }
     const std::int64_t n = std::min(kChunk, spec.max_epochs - first);
     const auto saved_blocks = blocks;
     const auto saved_states = states;

@@ -34,11 +34,13 @@ struct ConvergeOutcome {
   double mean_loss = 0.0;      // run-averaged full loss at tau_conv (or at max_epochs)
   double mean_batch_loss = 0.0;
   double converged_runs = 0.0; // fraction of runs whose own full loss is below the threshold then
+  bool interrupted = false;    // a stop was requested (stop_requested()) before the outcome was known
 };
 
 // Batch key of run r.
 std::uint64_t converge_batch_key(std::uint64_t seed, int run);
-// The R runs from center + shift * e_parameter.
+// The R runs from center + shift * e_parameter. Checks stop_requested() between chunks of
+// epochs and returns an interrupted outcome if a stop was requested.
 ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift);
 
 }  // namespace xorscape
