@@ -60,36 +60,31 @@ expect_status 2 "--output" "$T" --seeds 3 --epochs 200000 -o t1.h5
 "$T" --optimizer mc0 --epochs 20000 --init 1 -o mc.h5 || fail=1
 "$C" --runs 4 --resolution 5 --range -4:4 --epochs 20000 --parameters w1_11,b2_1 -o c1.h5 --threads 1 || fail=1
 "$C" --runs 4 --resolution 5 --range -4:4 --epochs 20000 --parameters w1_11,b2_1 -o c2.h5 --threads 2 || fail=1
-# Resume: interrupt a long reference-path run, continue it, compare with an uninterrupted one.
+# Resume: interrupt a long run with SIGINT, continue it with --resume; the read-back below
+# compares it with an uninterrupted run. interrupt_and_resume WAIT OUTPUT TOOL ARGS...
+interrupt_and_resume() {
+  local wait="$1" out="$2"; shift 2
+  "$@" -o "$out" & local pid=$!
+  sleep "$wait"; kill -INT $pid; wait $pid; local status=$?
+  if [ "$status" = 3 ]; then
+    [ -f "$out.checkpoint.h5" ] || { echo "FAIL: no checkpoint after SIGINT ($*)"; fail=1; }
+    [ -f "$out" ] && { echo "FAIL: output written by an interrupted run ($*)"; fail=1; }
+    expect_status 2 "--resume" "$@" --eta 0.2 -o "$out" --resume
+    "$@" -o "$out" --resume || fail=1
+    [ -f "$out.checkpoint.h5" ] && { echo "FAIL: checkpoint left after completion ($*)"; fail=1; }
+  elif [ "$status" = 0 ]; then
+    echo "note: '$*' finished before SIGINT arrived; resume not exercised"
+  else
+    echo "FAIL: interrupted '$*' exited $status"; fail=1
+  fi
+}
 resume_args=(--n-hidden 18 --seeds 2 --epochs 400000 --threshold 0 --points-per-decade 20)
 "$T" "${resume_args[@]}" -o whole.h5 || fail=1
-"$T" "${resume_args[@]}" -o parts.h5 & pid=$!
-sleep 1; kill -INT $pid; wait $pid; status=$?
-if [ "$status" = 3 ]; then
-  [ -f parts.h5.checkpoint.h5 ] || { echo "FAIL: no checkpoint after SIGINT"; fail=1; }
-  [ -f parts.h5 ] && { echo "FAIL: output written by an interrupted run"; fail=1; }
-  "$T" "${resume_args[@]}" -o parts.h5 --resume || fail=1
-  [ -f parts.h5.checkpoint.h5 ] && { echo "FAIL: checkpoint left after completion"; fail=1; }
-elif [ "$status" = 0 ]; then
-  echo "note: the run finished before SIGINT arrived; resume not exercised"
-else
-  echo "FAIL: interrupted run exited $status"; fail=1
-fi
-# The same for xorscape-converge (reference path, so that it runs long enough to be interrupted).
+interrupt_and_resume 1 parts.h5 "$T" "${resume_args[@]}"
+# Converge on the reference path, so that it runs long enough to be interrupted.
 conv_args=(--reference --runs 4 --resolution 9 --range -8:8 --epochs 400000 --parameters w1_11,b1_1 --threads 1)
 "$C" "${conv_args[@]}" -o cwhole.h5 || fail=1
-"$C" "${conv_args[@]}" -o cparts.h5 & pid=$!
-sleep 0.5; kill -INT $pid; wait $pid; status=$?
-if [ "$status" = 3 ]; then
-  [ -f cparts.h5.checkpoint.h5 ] || { echo "FAIL: no converge checkpoint after SIGINT"; fail=1; }
-  [ -f cparts.h5 ] && { echo "FAIL: converge output written by an interrupted run"; fail=1; }
-  expect_status 2 "--resume" "$C" "${conv_args[@]}" --eta 0.2 -o cparts.h5 --resume
-  "$C" "${conv_args[@]}" -o cparts.h5 --resume || fail=1
-elif [ "$status" = 0 ]; then
-  echo "note: converge finished before SIGINT arrived; resume not exercised"
-else
-  echo "FAIL: interrupted converge exited $status"; fail=1
-fi
+interrupt_and_resume 0.5 cparts.h5 "$C" "${conv_args[@]}"
 "$PY" - <<'PYEOF' || fail=1
 import h5py, numpy as np, os, sys
 def datasets(path):
