@@ -27,9 +27,9 @@ int main(int argc, char** argv) {
       ("range", po::value<std::string>()->default_value("-10:10"), "shifts Delta LO:HI (added to the optimum)")
       ("resolution", po::value<std::string>()->default_value("41"), "number of Delta values (>= 2)")
       ("runs", po::value<int>()->default_value(100), "randomized-batch runs R averaged per Delta")
-      ("eta", po::value<double>()->default_value(0.1), "learning rate")
+      ("eta", po::value<double>()->default_value(0.1, "0.1"), "learning rate")
       ("epochs", po::value<long long>()->default_value(1000000), "epoch budget per Delta")
-      ("threshold", po::value<double>()->default_value(0.005),
+      ("threshold", po::value<double>()->default_value(0.005, "0.005"),
        "convergence: run-averaged batch loss and run-averaged full loss both below this")
       ("data", po::value<std::string>()->default_value("xor"), "dataset: xor | xor-centered | xor-pm")
       ("n-hidden", po::value<int>()->default_value(2), "hidden neurons (the center must match)")

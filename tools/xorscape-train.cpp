@@ -412,7 +412,7 @@ int main(int argc, char** argv) {
        "gd (full nonrandomized batch, eq. 6) | sgd (randomized batches) | adam | mc0 (zero-temperature Monte Carlo)")
       ("batch", po::value<std::string>()->default_value("auto"),
        "batch for adam and mc0: nonrandomized | randomized (auto: randomized for adam, nonrandomized for mc0)")
-      ("eta", po::value<double>()->default_value(0.1), "learning rate (Adam: its step size)")
+      ("eta", po::value<double>()->default_value(0.1, "0.1"), "learning rate (Adam: its step size)")
       ("eta-sweep", po::value<std::string>()->default_value(""),
        "learning-rate sweep: LO:HI:N (N log-spaced values) or a list a,b,c; every value x every seed")
       ("seeds", po::value<int>()->default_value(1), "independent runs (seed indices 0..N-1) per learning rate")
@@ -420,7 +420,7 @@ int main(int argc, char** argv) {
        "initial parameters: LO:HI (each uniform in [LO,HI); default 0.1 r, r in [0,1)), a Table 2 solution 1..5, "
        "a parameter file, or name=value,...")
       ("epochs", po::value<long long>()->default_value(1000000), "epoch budget per run (epoch = one update)")
-      ("threshold", po::value<double>()->default_value(0.005),
+      ("threshold", po::value<double>()->default_value(0.005, "0.005"),
        "stop a run when its full nonrandomized loss falls below this; 0 = never stop early")
       ("mc-step", po::value<double>()->default_value(0.5),
        "mc0: a move shifts one random parameter by a uniform amount in [-STEP, STEP)")
