@@ -23,11 +23,12 @@ for k, name in enumerate(names):
     failed = tau[k] < 0
     if failed.any():
         ax.plot(shift[failed], np.full(failed.sum(), budget * 1.5), "x", color=line.get_color(), ms=6)
+fig.suptitle(f"Epoch of convergence from a shifted solution ({runs} randomized-batch runs per shift; "
+             f"x: not converged within {budget:g} epochs)", fontsize=10)
 for ax, title in zip(axes, ["(a) weights", "(b) biases"]):
     ax.set_yscale("log")
     ax.set_xlabel(r"shift $\Delta$ of the initial value from the optimum")
-    ax.set_title(f"{title} ({runs} randomized-batch runs per shift; x: not converged in {budget:g} epochs)",
-                 fontsize=9)
+    ax.set_title(title)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, ncol=2)
 axes[0].set_ylabel(r"$\tau_{\mathrm{conv}}$ (0 drawn at 1)")

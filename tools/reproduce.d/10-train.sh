@@ -8,19 +8,19 @@ mkdir -p "$FIG"
 if [ "${TINY:-0}" = 1 ]; then
   scale="TINY (smoke test: seconds)"
   fig2_etas=0.1,1; fig2_epochs=200000; n18_epochs=20000; n18_etas=0.1
-  seeds=4; gamma_seeds=2; gamma_epochs=300000
+  drift_epochs=200000; seeds=4; gamma_seeds=2; gamma_epochs=300000
   sweep=0.01:10:6; sweep_seeds=2; sweep_epochs=100000
   adam_seeds=4; conv_runs=2; conv_res=9; conv_epochs=5000
 elif [ "${FULL:-0}" = 1 ]; then
   scale="FULL (paper scale)"
   fig2_etas=0.01,0.03,0.1,0.3,1,3,10; fig2_epochs=10000000; n18_epochs=10000000; n18_etas=0.1,0.3,1
-  seeds=100; gamma_seeds=20; gamma_epochs=10000000
+  drift_epochs=10000000; seeds=100; gamma_seeds=20; gamma_epochs=10000000
   sweep=0.001:30:60; sweep_seeds=10; sweep_epochs=5000000
   adam_seeds=100; conv_runs=100; conv_res=161; conv_epochs=1000000
 else
   scale="quick default (reduced: fewer seeds, learning rates, shifts and epochs than --full)"
   fig2_etas=0.03,0.1,1,10; fig2_epochs=3000000; n18_epochs=1000000; n18_etas=0.1
-  seeds=16; gamma_seeds=8; gamma_epochs=3000000
+  drift_epochs=1000000; seeds=16; gamma_seeds=8; gamma_epochs=3000000
   sweep=0.001:30:25; sweep_seeds=4; sweep_epochs=1000000
   adam_seeds=16; conv_runs=8; conv_res=81; conv_epochs=100000
 fi
@@ -35,8 +35,10 @@ run() {  # run FILE command...: skipped when FILE exists (unless FORCE)
 # Figure 2: loss curves for several learning rates (n_h = 2) and n_h = 18, no early stop.
 run "$OUT/train_fig2_nh2.h5" "$T" --eta-sweep "$fig2_etas" --threshold 0 --epochs "$fig2_epochs"
 run "$OUT/train_fig2_nh18.h5" "$T" --n-hidden 18 --eta-sweep "$n18_etas" --threshold 0 --epochs "$n18_epochs"
-# Convergence epoch over seeds at eta = 0.1 (randomized batches, default init); Figs 3, 4 from run 0.
-run "$OUT/train_seeds.h5" "$T" --seeds "$seeds" --eta 0.1 --epochs 1000000 --record full
+# Figures 3 and 4: one run at eta = 0.1 followed past convergence (the parameters keep drifting).
+run "$OUT/train_drift.h5" "$T" --eta 0.1 --threshold 0 --epochs "$drift_epochs" --record full
+# Convergence epoch over seeds at eta = 0.1 (randomized batches, default init).
+run "$OUT/train_seeds.h5" "$T" --seeds "$seeds" --eta 0.1 --epochs 1000000 --record loss
 # gamma over seeds (n_h = 2, eta = 0.1): long runs without early stop.
 run "$OUT/train_gamma.h5" "$T" --seeds "$gamma_seeds" --eta 0.1 --threshold 0 --epochs "$gamma_epochs" --record loss
 # Learning-rate interval of convergence.
@@ -49,11 +51,11 @@ run "$OUT/train_converge.h5" "$C" --center 1 --range -10:10 --resolution "$conv_
   --epochs "$conv_epochs"
 
 "$PY" "$root/plots/train_fig2.py" "$OUT/train_fig2_nh2.h5" "$OUT/train_fig2_nh18.h5" -o "$FIG/train_fig2" >/dev/null
-"$PY" "$root/plots/train_fig3.py" "$OUT/train_seeds.h5" -o "$FIG/train_fig3" >/dev/null
-"$PY" "$root/plots/train_fig4.py" "$OUT/train_seeds.h5" -o "$FIG/train_fig4" >/dev/null
+"$PY" "$root/plots/train_fig3.py" "$OUT/train_drift.h5" -o "$FIG/train_fig3" >/dev/null
+"$PY" "$root/plots/train_fig4.py" "$OUT/train_drift.h5" -o "$FIG/train_fig4" >/dev/null
 "$PY" "$root/plots/train_fig5.py" "$OUT/train_converge.h5" -o "$FIG/train_fig5" >/dev/null
 gnuplot -e "bin='$BIN'; files='$OUT/train_fig2_nh2.h5 $OUT/train_fig2_nh18.h5'; out='$FIG/train_fig2_gnuplot.png'" \
   "$root/plots/train_fig2.gp"
-gnuplot -e "bin='$BIN'; file='$OUT/train_seeds.h5'; out='$FIG/train_fig3_gnuplot.png'" "$root/plots/train_fig3.gp"
-gnuplot -e "bin='$BIN'; file='$OUT/train_seeds.h5'; out='$FIG/train_fig4_gnuplot.png'" "$root/plots/train_fig4.gp"
+gnuplot -e "bin='$BIN'; file='$OUT/train_drift.h5'; out='$FIG/train_fig3_gnuplot.png'" "$root/plots/train_fig3.gp"
+gnuplot -e "bin='$BIN'; file='$OUT/train_drift.h5'; out='$FIG/train_fig4_gnuplot.png'" "$root/plots/train_fig4.gp"
 gnuplot -e "bin='$BIN'; file='$OUT/train_converge.h5'; out='$FIG/train_fig5_gnuplot.png'" "$root/plots/train_fig5.gp"
