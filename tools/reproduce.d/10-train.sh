@@ -10,19 +10,19 @@ if [ "${TINY:-0}" = 1 ]; then
   fig2_etas=0.1,1; fig2_epochs=200000; n18_epochs=20000; n18_etas=0.1
   drift_epochs=200000; seeds=4; gamma_seeds=2; gamma_epochs=300000
   sweep=0.01:10:6; sweep_seeds=2; sweep_epochs=100000
-  adam_seeds=4; conv_runs=2; conv_res=9; conv_epochs=5000
+  adam_seeds=4; plateau_runs=2; conv_runs=2; conv_res=9; conv_epochs=5000
 elif [ "${FULL:-0}" = 1 ]; then
   scale="FULL (paper scale)"
   fig2_etas=0.01,0.03,0.1,0.3,1,3,10; fig2_epochs=10000000; n18_epochs=10000000; n18_etas=0.1,0.3,1
   drift_epochs=10000000; seeds=100; gamma_seeds=20; gamma_epochs=10000000
   sweep=0.001:30:60; sweep_seeds=10; sweep_epochs=5000000
-  adam_seeds=100; conv_runs=100; conv_res=161; conv_epochs=1000000
+  adam_seeds=100; plateau_runs=100; conv_runs=100; conv_res=161; conv_epochs=1000000
 else
   scale="quick default (reduced: fewer seeds, learning rates, shifts and epochs than --full)"
   fig2_etas=0.03,0.1,1,10; fig2_epochs=3000000; n18_epochs=1000000; n18_etas=0.1
   drift_epochs=1000000; seeds=16; gamma_seeds=8; gamma_epochs=3000000
   sweep=0.001:30:25; sweep_seeds=4; sweep_epochs=1000000
-  adam_seeds=16; conv_runs=8; conv_res=81; conv_epochs=100000
+  adam_seeds=16; plateau_runs=16; conv_runs=8; conv_res=81; conv_epochs=100000
 fi
 echo "10-train: $scale" >&2
 T="$BIN/xorscape-train"
@@ -49,6 +49,9 @@ run "$OUT/train_gd.h5" "$T" --optimizer gd --eta 0.1 --seeds "$adam_seeds" --epo
 # Figure 5: tau_conv(Delta) for all nine parameters of solution 1.
 run "$OUT/train_converge.h5" "$C" --center 1 --range -10:10 --resolution "$conv_res" --runs "$conv_runs" \
   --epochs "$conv_epochs"
+# The plateau edges of Fig 5 on a finer grid (step 0.1) for the three parameters the paper names.
+run "$OUT/train_plateau.h5" "$C" --center 1 --parameters w1_11,w1_12,w2_11 --range 0:3 --resolution 31 \
+  --runs "$plateau_runs" --epochs 100000
 
 "$PY" "$root/plots/train_fig2.py" "$OUT/train_fig2_nh2.h5" "$OUT/train_fig2_nh18.h5" -o "$FIG/train_fig2" >/dev/null
 "$PY" "$root/plots/train_fig3.py" "$OUT/train_drift.h5" -o "$FIG/train_fig3" >/dev/null
