@@ -1,0 +1,27 @@
+# Figure 2: loss against epoch (log-log) for every recorded run of one or more xorscape-train files.
+# Usage: gnuplot -e "bin='BUILD'; files='a.h5 b.h5'; out='fig2.png'" plots/train_fig2.gp
+if (!exists("bin")) bin = "build"
+if (!exists("out")) out = "train_fig2.png"
+set terminal pngcairo size 1100,760 enhanced font "Sans,11"
+set output out
+set logscale xy
+set format y "10^{%L}"
+set format x "10^{%L}"
+set xlabel "epoch {/Symbol t}"
+set ylabel "loss L (full nonrandomized batch)"
+set key bottom left
+set grid
+set title "Convergence of the loss"
+# One item per run: FILE@RUN_NAME@LABEL.
+items = ""
+do for [f in files] {
+  n = int(system(sprintf("%s/xorscape-export %s runs/run | tail -n 1", bin, f))) + 1
+  nh = system(sprintf("h5dump -a /n_hidden %s | grep -A1 DATA | tail -n 1 | sed 's/.*: *//'", f))
+  do for [i=0:n-1] {
+    eta = system(sprintf("%s/xorscape-export %s runs/eta | sed -n '%dp'", bin, f, i + 2))
+    items = items . sprintf(" %s@run_%05d@n_h=%s,η=%g", f, i, nh, real(eta))
+  }
+}
+field(s, k) = word(system(sprintf("echo '%s' | tr '@' ' '", s)), k)
+plot for [it in items] sprintf("< %s/xorscape-export %s traces/%s/loss", bin, field(it, 1), field(it, 2)) \
+     using ($1 > 0 ? $1 : NaN):2 with lines lw 2 title field(it, 3)
