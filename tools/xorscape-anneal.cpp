@@ -374,7 +374,9 @@ int main(int argc, char** argv) {
       ("checkpoint-every", po::value<double>()->default_value(60.0), "seconds between checkpoints of long runs")
       ("resume", po::bool_switch(), "continue from OUTPUT.checkpoint (same settings) instead of starting afresh")
       ("bench", po::bool_switch(), "time the experiment and print epochs per second; writes no file")
-      ("quiet", po::bool_switch(), "do not print the summary table");
+      ("quiet", po::bool_switch(), "do not print the summary table")
+      ("stop-after-units", po::value<long long>()->default_value(0),
+       "testing aid: behave as if interrupted once this many (point, seed) units are done (0: never)");
   return tool.run(argc, argv, [&] {
     // ---- parse and validate
     ExperimentSpec spec;
@@ -414,6 +416,7 @@ int main(int argc, char** argv) {
     spec.traces = static_cast<int>(cli::require_at_least("--traces", tool.get<long long>("traces"), 0));
     spec.seed = tool.seed();
     const double checkpoint_every = cli::require_positive("--checkpoint-every", tool.get<double>("checkpoint-every"));
+    const long long stop_after = cli::require_at_least("--stop-after-units", tool.get<long long>("stop-after-units"), 0);
     const double trace_bytes = 8.0 * spec.points.size() * spec.arms.size() * spec.traced() * (spec.epochs + 1.0) *
                                (6.0 + spec.dimension());
     if (trace_bytes > 8e9) throw cli::UsageError("--traces", "traces would need more than 8 GB; lower --traces");
@@ -445,17 +448,22 @@ int main(int argc, char** argv) {
     const std::int64_t total = static_cast<std::int64_t>(result.done.size());
     cli::Progress progress("xorscape-anneal", static_cast<double>(total), "units");
     const auto start = std::chrono::steady_clock::now();
+    std::int64_t units_done = total - static_cast<std::int64_t>(pending.size());
     while (!pending.empty()) {
       const std::int64_t before = total - static_cast<std::int64_t>(pending.size());
       const auto chunk_start = std::chrono::steady_clock::now();
       run_units(
           spec, pending, result,
           [&] {
+            if (stop_after > 0 && units_done >= stop_after) request_stop();
             return stop_requested() ||
                    (!bench && std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count() >
                                   checkpoint_every);
           },
-          [&](std::int64_t finished) { progress.update(static_cast<double>(before + finished)); });
+          [&](std::int64_t finished) {
+            units_done = before + finished;
+            progress.update(static_cast<double>(units_done));
+          });
       pending.clear();
       for (size_t u = 0; u < result.done.size(); ++u)
         if (!result.done[u]) pending.push_back(static_cast<std::int64_t>(u));

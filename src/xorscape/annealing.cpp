@@ -258,16 +258,6 @@ NetworkModel make_model<NetworkModel>(const ExperimentSpec& spec, std::span<cons
 }
 
 template <class Model>
-void classify_failure(const Model& model, const typename Model::Vector& theta, RunRecord& record,
-                      const std::array<bool, 4>& right) {
-  record.dead_points = 0;
-  for (int c = 0; c < 4; ++c)
-    if (!right[c] && model.dead(theta, model.example(c).x1, model.example(c).x2)) ++record.dead_points;
-  const bool all_right = right[0] && right[1] && right[2] && right[3];
-  record.failure = all_right ? FailureKind::none : record.dead_points > 0 ? FailureKind::dead_point : FailureKind::other;
-}
-
-template <class Model>
 void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult& result) {
   using Vector = typename Model::Vector;
   const SweepPoint& sp = spec.points[point];
@@ -300,7 +290,9 @@ void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult
     record.noise_norm = r.noise_norm;
     record.restarts = r.restarts;
     record.parameter_count = dimension;
-    classify_failure(model, theta, record, r.right);
+    const Diagnosis d = diagnose(model, theta);
+    record.failure = d.failure;
+    record.dead_points = d.dead_points;
     if (r.diverged) {
       record.failure = FailureKind::diverged;
       record.dead_points = 0;
@@ -450,8 +442,8 @@ void run_units(const ExperimentSpec& spec, std::span<const std::int64_t> units, 
     run_unit(spec, static_cast<int>(unit / spec.seeds), static_cast<int>(unit % spec.seeds), result);
     const std::int64_t now = ++finished;
     if (omp_get_thread_num() == 0) {
-      if (should_stop && should_stop()) stop = true;
       if (report) report(now);
+      if (should_stop && should_stop()) stop = true;
     }
   }
 }

@@ -144,6 +144,32 @@ struct ExperimentSpec {
 
 enum class FailureKind : std::int32_t { none = 0, dead_point = 1, other = 2, diverged = 3 };
 
+// The state of a trained model on its four cases: accuracy, which cases are right, and for a
+// failure its kind: dead_point when some misclassified case has every hidden pre-activation
+// <= 0 (it sends no gradient), otherwise other.
+struct Diagnosis {
+  double accuracy = 0.0;
+  std::array<bool, 4> right{};
+  int dead_points = 0;
+  FailureKind failure = FailureKind::none;
+};
+template <class Model>
+Diagnosis diagnose(const Model& model, const typename Model::Vector& theta) {
+  Diagnosis d;
+  int n_right = 0;
+  for (int c = 0; c < model.cases(); ++c) {
+    const Example& e = model.example(c);
+    d.right[c] = model.right(model.output(theta, e.x1, e.x2), e.target);
+    n_right += d.right[c];
+    if (!d.right[c] && model.dead(theta, e.x1, e.x2)) ++d.dead_points;
+  }
+  d.accuracy = static_cast<double>(n_right) / model.cases();
+  d.failure = n_right == model.cases() ? FailureKind::none
+              : d.dead_points > 0      ? FailureKind::dead_point
+                                       : FailureKind::other;
+  return d;
+}
+
 // One run: one arm on one initialisation at one sweep point.
 struct RunRecord {
   double accuracy = 0.0;  // final fraction of the four cases right
@@ -189,7 +215,8 @@ struct ExperimentResult {
 void run_unit(const ExperimentSpec& spec, int point, int seed_index, ExperimentResult& result);
 // Runs the given units (point * seeds + seed_index) in parallel (OpenMP, dynamic schedule).
 // Stops early, leaving later units undone, when should_stop() returns true; after every
-// finished unit, report(units finished so far in this call) is called from one thread.
+// unit finished on thread 0, report(units finished so far in this call) and then
+// should_stop() are called (only ever from that one thread).
 void run_units(const ExperimentSpec& spec, std::span<const std::int64_t> units, ExperimentResult& result,
                const std::function<bool()>& should_stop = {}, const std::function<void(std::int64_t)>& report = {});
 
