@@ -2,6 +2,7 @@
 // and controls (constant noise, magnitude-only and imbalance-only gating, restart, error
 // reflection), over sweeps of learning rate, initialisation scale, threshold and base noise.
 // Writes every run, the per-arm summary and per-epoch traces to HDF5 and prints a summary table.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -77,6 +78,8 @@ std::vector<double> iota(size_t n) {
   for (size_t i = 0; i < n; ++i) v[i] = static_cast<double>(i);
   return v;
 }
+
+void write_rescue_example(const h5::Group& root, const ExperimentSpec& spec, const ExperimentResult& r);
 
 // The whole layout (docs/xorscape-anneal.md). A checkpoint is the same file with complete = 0.
 void write_result(const h5::OutputFile& file, const cli::Tool& tool, const ExperimentSpec& spec,
@@ -229,6 +232,41 @@ void write_result(const h5::OutputFile& file, const cli::Tool& tool, const Exper
   root.attach_scale("summary/accuracy_histogram", "axes/accuracy", 2, "final_accuracy");
   summary.set_attribute_on("accuracy_histogram", "meaning", std::string("runs ending at 0, 25, 50, 75, 100 % accuracy"));
 
+  // Cumulative distribution of convergence epochs, as a 2-D table (row p*arms + a) so that
+  // gnuplot can read it through xorscape-export: fraction of all runs converged by epoch t.
+  {
+    const bool reflection = std::find(spec.arms.begin(), spec.arms.end(), Arm::reflection) != spec.arms.end();
+    const int last = reflection ? 2 * spec.epochs : spec.epochs;
+    const int G = std::min(last + 1, 1001);
+    std::vector<double> grid(G);
+    for (int g = 0; g < G; ++g) grid[g] = std::round(static_cast<double>(last) * g / (G - 1));
+    std::vector<double> cdf(P * A * G, 0.0);
+    for (int p = 0; p < r.points; ++p)
+      for (int a = 0; a < r.arms; ++a) {
+        std::vector<double> epochs;
+        std::int64_t n = 0;
+        for (int s = 0; s < r.seeds; ++s) {
+          if (!r.done[static_cast<size_t>(p) * r.seeds + s]) continue;
+          ++n;
+          const RunRecord& x = r.run(p, a, s);
+          if (x.success() && x.convergence_epoch >= 0) epochs.push_back(x.convergence_epoch);
+        }
+        std::sort(epochs.begin(), epochs.end());
+        for (int g = 0; g < G; ++g) {
+          const auto count = std::upper_bound(epochs.begin(), epochs.end(), grid[g]) - epochs.begin();
+          cdf[(static_cast<size_t>(p) * A + a) * G + g] = n > 0 ? static_cast<double>(count) / n : 0.0;
+        }
+      }
+    axes.write("point_arm", iota(P * A));
+    axes.write("cdf_epoch", grid);
+    summary.write("convergence_cdf", cdf, {P * A, static_cast<hsize_t>(G)});
+    root.attach_scale("summary/convergence_cdf", "axes/point_arm", 0, "point*arms+arm");
+    root.attach_scale("summary/convergence_cdf", "axes/cdf_epoch", 1, "epoch");
+    summary.set_attribute_on("convergence_cdf", "meaning",
+                             std::string("fraction of all runs of (point, arm) whose convergence epoch is <= the "
+                                         "epoch of the column; row index = point * arms + arm"));
+  }
+
   // Traces, shape (point, arm, k, epoch): seed indices 0..K-1 of every arm.
   const h5::Group traces = root.create_group("traces");
   traces.set_attribute("traced_seed_indices", static_cast<std::int64_t>(K));
@@ -258,6 +296,75 @@ void write_result(const h5::OutputFile& file, const cli::Tool& tool, const Exper
     root.attach_scale("traces/parameters", "axes/parameter", 4, "parameter");
     traces.set_attribute_on("parameters", "meaning", std::string("parameters at epoch t"));
   }
+  write_rescue_example(root, spec, r);
+}
+
+// The first traced initialisation (points in order) that baseline fails and eda solves:
+// its eda trace as 1-D series and the hidden units' lines before (baseline's final state)
+// and after (eda's final state), for the rescue figures.
+void write_rescue_example(const h5::Group& root, const ExperimentSpec& spec, const ExperimentResult& r) {
+  const h5::Group group = root.create_group("rescue_example");
+  const auto find_arm = [&](Arm arm) {
+    const auto at = std::find(spec.arms.begin(), spec.arms.end(), arm);
+    return at == spec.arms.end() ? -1 : static_cast<int>(at - spec.arms.begin());
+  };
+  const int base = find_arm(Arm::baseline), eda = find_arm(Arm::eda);
+  int point = -1, k = -1;
+  if (base >= 0 && eda >= 0)
+    for (int p = 0; p < r.points && point < 0; ++p)
+      for (int s = 0; s < r.traced; ++s)
+        if (r.done[static_cast<size_t>(p) * r.seeds + s] && !r.run(p, base, s).success() && r.run(p, eda, s).success()) {
+          point = p;
+          k = s;
+          break;
+        }
+  group.set_attribute("found", static_cast<std::int64_t>(point >= 0));
+  group.set_attribute("meaning", std::string("first traced seed (points in order) that baseline fails and eda solves"));
+  if (point < 0) return;
+  group.set_attribute("point", static_cast<std::int64_t>(point));
+  group.set_attribute("seed_index", static_cast<std::int64_t>(k));
+  const size_t E = static_cast<size_t>(r.epochs) + 1;
+  auto series = [&](const std::vector<double>& all, int arm) {
+    const size_t offset = r.trace_offset(point, arm, k);
+    return std::vector<double>(all.begin() + offset, all.begin() + offset + E);
+  };
+  group.write("epoch", iota(E));
+  for (const auto& [name, all] : {std::pair<std::string, const std::vector<double>*>{"loss", &r.trace_loss},
+                                  {"accuracy", &r.trace_accuracy},
+                                  {"temperature", &r.trace_temperature},
+                                  {"magnitude", &r.trace_magnitude},
+                                  {"imbalance", &r.trace_imbalance},
+                                  {"noise", &r.trace_noise}}) {
+    group.write(name, series(*all, eda));
+    group.attach_scale(name, "epoch", 0, "epoch");
+  }
+  group.write("baseline_loss", series(r.trace_loss, base));
+  group.attach_scale("baseline_loss", "epoch", 0, "epoch");
+  group.write("baseline_accuracy", series(r.trace_accuracy, base));
+  group.attach_scale("baseline_accuracy", "epoch", 0, "epoch");
+  // Hidden units as rows (w_1, w_2, b): the line w_1 x1 + w_2 x2 + b = 0 in the input plane.
+  const int D = r.dimension;
+  const int units = spec.model == ModelKind::two_relu ? 2 : spec.architecture.n_hidden;
+  const ParameterLayout layout(units);
+  auto lines = [&](const double* theta) {
+    std::vector<double> rows;
+    for (int i = 0; i < units; ++i) {
+      if (spec.model == ModelKind::two_relu)
+        rows.insert(rows.end(), theta + 3 * i, theta + 3 * i + 3);
+      else
+        rows.insert(rows.end(), {theta[layout.w1(i, 0)], theta[layout.w1(i, 1)], theta[layout.b1(i)]});
+    }
+    return rows;
+  };
+  const std::vector<hsize_t> dims{static_cast<hsize_t>(units), 3};
+  group.write("units_initial", lines(r.initial_parameters.data() + (static_cast<size_t>(point) * r.seeds + k) * D), dims);
+  group.write("units_before", lines(r.final_parameters.data() + r.run_index(point, base, k) * D), dims);
+  group.write("units_after", lines(r.final_parameters.data() + r.run_index(point, eda, k) * D), dims);
+  group.set_attribute_on("units_before", "meaning", std::string("baseline's final hidden units (w_1, w_2, b), one row each"));
+  group.set_attribute_on("units_after", "meaning", std::string("eda's final hidden units (w_1, w_2, b), one row each"));
+  std::vector<double> cases;
+  for (const Example& e : spec.data.examples) cases.insert(cases.end(), {e.x1, e.x2, e.target});
+  group.write("cases", cases, {4, 3});
 }
 
 // Reads a checkpoint back into `r` (same layout as the output).
