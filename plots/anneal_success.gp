@@ -1,7 +1,8 @@
-# Success rate per arm with Wilson 95 % intervals (sweep point 0).
+# Success rate per arm with Wilson 95 % intervals (sweep point `point`, default 0).
 # gnuplot -e "file='anneal.h5'; bin='build'; out='anneal_success_gp.png'" plots/anneal_success.gp
 if (!exists("file")) file = "anneal.h5"
 if (!exists("bin")) bin = "build"
+if (!exists("point")) point = 0  # sweep point to draw
 if (!exists("out")) out = "anneal_success_gp.png"
 # Arm names from the file (h5dump prints the string dataset; keep the quoted words).
 arms = system("h5dump -d /arm_names -y -w 0 '".file."' | sed -n '/DATA {/,/}/p' | grep -o '\"[^\"]*\"' | tr -d '\"' | tr '\\n' ' '")
@@ -19,8 +20,8 @@ set boxwidth 0.6
 set grid ytics
 set key top left
 set xtics rotate by -20
-plot data using 1:($2 == 0 ? 100*$3 : 1/0):xticlabels(word(arms, int($1)+1)) with boxes lc rgb "#4a6fa5" title "this run", \
-     data using 1:($2 == 0 ? 100*$3 : 1/0):(100*$6):(100*$9) with yerrorbars lc rgb "black" pt 0 title "Wilson 95 %", \
+plot data using 1:($2 == point ? 100*$3 : 1/0):xticlabels(word(arms, int($1)+1)) with boxes lc rgb "#4a6fa5" title "this run", \
+     data using 1:($2 == point ? 100*$3 : 1/0):(100*$6):(100*$9) with yerrorbars lc rgb "black" pt 0 title "Wilson 95 %", \
      '-' using 1:2 with points pt 12 ps 2.5 lc rgb "#dc143c" title "article (50 runs)"
 0 58
 1 98
