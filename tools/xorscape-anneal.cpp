@@ -220,7 +220,7 @@ void write_result(const h5::OutputFile& file, const cli::Tool& tool, const Exper
   put("failures_one_dead_at_75", [](const ArmSummary& s) { return s.failures_one_dead_at_75; },
       "failures at exactly 75 % accuracy with exactly one dead point");
   put("mean_injections", [](const ArmSummary& s) { return s.mean_injections; }, "mean noise injections per run");
-  put("mean_noise_norm", [](const ArmSummary& s) { return s.mean_noise_norm; }, "mean total noise norm per run");
+  put("mean_noise_norm", [](const ArmSummary& s) { return s.mean_noise_norm; }, "mean total noise norm per run, over runs that did not diverge");
   put("mean_restarts", [](const ArmSummary& s) { return s.mean_restarts; }, "mean re-initialisations per run");
   put("mean_parameter_count", [](const ArmSummary& s) { return s.mean_parameter_count; },
       "mean parameter count of the final predictor");

@@ -455,6 +455,7 @@ ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result,
   const auto baseline_at = std::find(spec.arms.begin(), spec.arms.end(), Arm::baseline);
   const int baseline = baseline_at == spec.arms.end() ? -1 : static_cast<int>(baseline_at - spec.arms.begin());
   std::vector<double> epochs;
+  std::int64_t finite_runs = 0;
   for (int seed = 0; seed < spec.seeds; ++seed) {
     if (!result.done[static_cast<size_t>(point) * spec.seeds + seed]) continue;
     const RunRecord& r = result.run(point, arm, seed);
@@ -470,7 +471,11 @@ ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result,
     }
     ++s.accuracy_histogram[std::clamp(static_cast<int>(std::lround(r.accuracy * 4.0)), 0, 4)];
     s.mean_injections += static_cast<double>(r.injections);
-    s.mean_noise_norm += r.noise_norm;
+    // A diverged run's last injections are astronomically large; they would swamp the mean.
+    if (r.failure != FailureKind::diverged) {
+      s.mean_noise_norm += r.noise_norm;
+      ++finite_runs;
+    }
     s.mean_restarts += r.restarts;
     s.mean_parameter_count += r.parameter_count;
     if (baseline >= 0 && arm != baseline) {
@@ -483,7 +488,7 @@ ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result,
     const double n = static_cast<double>(s.runs);
     s.success_rate = static_cast<double>(s.successes) / n;
     s.mean_injections /= n;
-    s.mean_noise_norm /= n;
+    s.mean_noise_norm = finite_runs > 0 ? s.mean_noise_norm / static_cast<double>(finite_runs) : 0.0;
     s.mean_restarts /= n;
     s.mean_parameter_count /= n;
   }

@@ -238,6 +238,7 @@ struct ArmSummary {
   std::int64_t failures_dead_point = 0, failures_other = 0, failures_diverged = 0;
   // Failures at exactly 75 % accuracy with exactly one dead point (the article's trap).
   std::int64_t failures_one_dead_at_75 = 0;
+  // mean_noise_norm leaves out diverged runs (their last injections swamp any mean).
   double mean_injections = 0.0, mean_noise_norm = 0.0, mean_restarts = 0.0, mean_parameter_count = 0.0;
 };
 ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result, int point, int arm);
