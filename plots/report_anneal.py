@@ -49,6 +49,17 @@ def settings(f, p):
         sp["learning_rate"][p], sp["init_scale"][p], sp["threshold"][p], sp["base_noise"][p])
 
 
+def mcnemar(b, c):
+    """Exact two-sided McNemar p-value for discordant counts b and c (integer arithmetic)."""
+    n, k = b + c, min(b, c)
+    if n == 0:
+        return 1.0
+    from fractions import Fraction
+    from math import comb
+    tail = Fraction(sum(comb(n, i) for i in range(k + 1)), 2 ** n)
+    return float(min(Fraction(1), 2 * tail))
+
+
 def row(*cells):
     print("| " + " | ".join(str(c) for c in cells) + " |")
 
@@ -63,9 +74,13 @@ def article_rows(path, label):
             "yes" if inside(0.58, b) else "no")
         fails = b["runs"] - b["successes"]
         one_dead = b["failures_one_dead_at_75"]
+        a = arms_of(f).index("baseline")
+        kind, acc = f["runs/failure_kind"][0, a, :], f["runs/accuracy"][0, a, :]
+        flat = int(((kind == 2) & (acc == 0.5)).sum())
         row("every baseline failure at exactly 75 % with one dead point, {}".format(label), "all failures",
-            "{:.0f} of {:.0f} failures (histogram 0/25/50/75/100 %: {})".format(one_dead, fails,
-                                                                               "/".join(str(int(v)) for v in bh)),
+            "{:.0f} of {:.0f} failures; {} failures at 50 % without a dead point (one unit dead everywhere, "
+            "output 0.5 on all four cases: uniform loss, I = 0); histogram 0/25/50/75/100 %: {}".format(
+                one_dead, fails, flat, "/".join(str(int(v)) for v in bh)),
             c, "yes" if fails > 0 and one_dead == fails else ("partly" if one_dead >= fails / 2 else "no"))
         row("EDA success, {}".format(label), "98 % (49/50)", rate(e), c, "yes" if inside(0.98, e) else "no")
         bm, em = b["convergence_median"], e["convergence_median"]
@@ -123,8 +138,13 @@ def main(argv):
                     if arm in ("baseline", "eda"):
                         continue
                     st, _ = stat(f, arm, p)
-                    better = e["wilson_lo"] > st["wilson_hi"]
-                    worse = e["wilson_hi"] < st["wilson_lo"]
+                    # Paired comparison on the same initialisations: exact McNemar, EDA vs control.
+                    ok = f["runs/success"][p, :, :]
+                    ea, ca = ok[arms.index("eda")], ok[arms.index(arm)]
+                    only_eda, only_control = int(((ea == 1) & (ca == 0)).sum()), int(((ea == 0) & (ca == 1)).sum())
+                    pv = mcnemar(only_eda, only_control)
+                    better = pv < 0.05 and only_eda > only_control
+                    worse = pv < 0.05 and only_eda < only_control
                     extra = ""
                     if arm == "reflection":
                         extra = ", mean parameters {:.1f} (vs 6)".format(st["mean_parameter_count"])
@@ -132,9 +152,21 @@ def main(argv):
                         extra = ", mean noise norm {:.3g} vs EDA {:.3g}".format(st["mean_noise_norm"], e["mean_noise_norm"])
                     row("EDA against the {} control ({})".format(arm, settings(f, p)),
                         "(article: EDA is minimal, targeted intervention)",
-                        "EDA {} vs {} {}; {} rescued / {} broken vs baseline{}".format(
-                            rate(e), arm, rate(st), int(st["rescued"]), int(st["broken"]), extra),
+                        "EDA {} vs {} {}; paired: {} solved only by EDA, {} only by {}, McNemar p = {:.3g}; "
+                        "{} rescued / {} broken vs baseline{}".format(
+                            rate(e), arm, rate(st), only_eda, only_control, arm, pv, int(st["rescued"]),
+                            int(st["broken"]), extra),
                         cmd(f), "EDA better" if better else ("EDA worse" if worse else "no significant difference"))
+    path = os.path.join(out, "anneal-long.h5")
+    if os.path.exists(path):
+        with h5py.File(path, "r") as f:
+            for p in range(f["summary/runs"].shape[0]):
+                e, _ = stat(f, "eda", p)
+                b, _ = stat(f, "baseline", p)
+                row("EDA success with {} epochs ({})".format(int(f.attrs["epochs"]), settings(f, p)), "98 % (49/50)",
+                    "{} (baseline {}); EDA failures: {:.0f} dead point, {:.0f} other, {:.0f} diverged".format(
+                        rate(e), rate(b), e["failures_dead_point"], e["failures_other"], e["failures_diverged"]),
+                    cmd(f), "yes" if inside(0.98, e) else "no")
     for path in sorted(glob.glob(os.path.join(out, "anneal-sigmoid-nh*.h5"))):
         with h5py.File(path, "r") as f:
             nh = int(f.attrs["n_hidden"])
