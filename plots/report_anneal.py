@@ -167,17 +167,24 @@ def main(argv):
                     "{} (baseline {}); EDA failures: {:.0f} dead point, {:.0f} other, {:.0f} diverged".format(
                         rate(e), rate(b), e["failures_dead_point"], e["failures_other"], e["failures_diverged"]),
                     cmd(f), "yes" if inside(0.98, e) else "no")
-    for path in sorted(glob.glob(os.path.join(out, "anneal-sigmoid-nh*.h5"))):
+    for path in sorted(glob.glob(os.path.join(out, "anneal-sigmoid-*.h5"))):
         with h5py.File(path, "r") as f:
             nh = int(f.attrs["n_hidden"])
+            center = f.attrs.get("option:center", b"")
+            center = center.decode() if isinstance(center, bytes) else center
             for p in range(f["summary/runs"].shape[0]):
                 b, _ = stat(f, "baseline", p)
                 e, _ = stat(f, "eda", p)
-                row("sigmoid 2-{}-1 network, {}: EDA rescues trapped runs".format(nh, settings(f, p)),
+                where = "around solution {} (init scale = half-width)".format(center) if center else "fan-in init"
+                a = arms_of(f).index("baseline")
+                L = f["runs/loss"][p, a, :][f["runs/success"][p, a, :] == 0]
+                near = int((np.abs(L - 0.25) < 0.03).sum())
+                row("sigmoid 2-{}-1 network, {}, {}: EDA rescues trapped runs".format(nh, where, settings(f, p)),
                     "(articles expect EDA to help larger networks)",
-                    "baseline {}; EDA {}; {} rescued / {} broken, McNemar p = {:.3g}; baseline final loss median {:.3g}".format(
+                    "baseline {}; EDA {}; {} rescued / {} broken, McNemar p = {:.3g}; failed baseline runs: median "
+                    "final loss {:.3g}, {} of {} at L = 0.25 +- 0.03".format(
                         rate(b), rate(e), int(e["rescued"]), int(e["broken"]), e["mcnemar_p"],
-                        float(np.median(f["runs/loss"][p, arms_of(f).index("baseline"), :]))),
+                        float(np.median(L)) if len(L) else float("nan"), near, len(L)),
                     cmd(f), "yes" if e["mcnemar_p"] < 0.05 and e["rescued"] > e["broken"] else "no")
     return 0
 

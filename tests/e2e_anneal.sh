@@ -103,6 +103,20 @@ done
 "$TOOL" --model network --n-hidden 3 --data xor --init-scale 4 --seeds 3 --epochs 200 --arms baseline,eda --quiet \
   -o "$work/net.h5" || { echo "FAIL: --model network"; fail=1; }
 
+"$TOOL" --model network --data xor --center 1 --init-scale 8 --seeds 3 --epochs 100 --arms baseline,restart --quiet \
+  -o "$work/center.h5" || { echo "FAIL: --center 1"; fail=1; }
+"$PY" - "$work/center.h5" "$SRC/data/solution-1.txt" <<'PYEOF' || { echo "FAIL: --center draws are not within 8 of solution 1"; fail=1; }
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+names = [n.decode() if isinstance(n, bytes) else n for n in f["parameter_names"][()]]
+values = dict(line.split("=") for line in open(sys.argv[2]) if "=" in line and not line.startswith("#"))
+center = np.array([float(values[n + " "] if n + " " in values else values[n]) for n in names])
+d = f["runs/initial_parameters"][0] - center
+assert d.shape == (3, 9) and (np.abs(d) <= 8).all() and (np.abs(d) > 0).all(), d
+PYEOF
+expect_status 2 "--center" "$TOOL" --center 1 --seeds 2 -o "$o"
+expect_status 2 "--center" "$TOOL" --model network --n-hidden 3 --center 1 --seeds 2 -o "$o"
+
 # Every plot script renders.
 figs="$work/figs"
 mkdir -p "$figs"

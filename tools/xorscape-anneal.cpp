@@ -60,6 +60,8 @@ std::string signature(const ExperimentSpec& spec) {
     << " converged_loss=" << spec.converged_loss << " restart=" << spec.restart_window << "/" << spec.restart_tolerance
     << " seeds=" << spec.seeds << " seed=" << spec.seed << " traces=" << spec.traces << " arms=";
   for (Arm a : spec.arms) s << to_string(a) << ",";
+  s << " center=";
+  for (double c : spec.center) s << c << ",";
   s << " points=";
   for (const SweepPoint& p : spec.points)
     s << p.learning_rate << "/" << p.init_scale << "/" << p.threshold << "/" << p.base_noise << ";";
@@ -476,6 +478,9 @@ int main(int argc, char** argv) {
       ("activation", po::value<std::string>()->default_value("sigmoid"),
        "hidden and output activation of --model network: sigmoid, tanh, relu")
       ("data", po::value<std::string>()->default_value("xor-centered"), "xor, xor-centered or xor-pm")
+      ("center", po::value<std::string>()->default_value(""),
+       "--model network only: initialise at center + U(-s, s) per parameter (s = --init-scale, a half-width); "
+       "a published solution 1..5 (n_h = 2), a parameter file or name=value,...; empty: fan-in law")
       ("traces", po::value<long long>()->default_value(3),
        "per-epoch traces (loss, accuracy, T, M, I, noise, parameters) for the first K seeds of each arm and point")
       ("checkpoint-every", po::value<double>()->default_value(60.0), "seconds between checkpoints of long runs")
@@ -520,6 +525,11 @@ int main(int argc, char** argv) {
     const Activation activation = cli::parse_activation("--activation", tool.get<std::string>("activation"));
     spec.architecture = Architecture{static_cast<int>(n_hidden), activation, activation};
     spec.data = cli::parse_dataset("--data", tool.get<std::string>("data"));
+    if (!tool.get<std::string>("center").empty()) {
+      if (spec.model != ModelKind::network) throw cli::UsageError("--center", "needs --model network");
+      spec.center = cli::parse_parameters("--center", tool.get<std::string>("center"),
+                                          ParameterLayout(spec.architecture.n_hidden));
+    }
     spec.traces = static_cast<int>(cli::require_at_least("--traces", tool.get<long long>("traces"), 0));
     spec.seed = tool.seed();
     const double checkpoint_every = cli::require_positive("--checkpoint-every", tool.get<double>("checkpoint-every"));

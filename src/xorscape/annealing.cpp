@@ -119,7 +119,7 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
       const bool stuck = right != n && window_loss - loss < restart.tolerance * window_loss;
       window_loss = loss;
       if (stuck) {
-        model.initialise(theta, restarts, restart.init_scale);
+        initialise(model, theta, restarts, restart.init_scale, restart.center);
         adam.reset();
         ++result.restarts;
         window_loss = std::numeric_limits<double>::infinity();
@@ -267,7 +267,7 @@ void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult
   if constexpr (!std::is_same_v<Vector, std::array<double, TwoReluModel::kDimension>>) initial.resize(dimension);
   {
     RandomStream init(spec.seed, {static_cast<std::uint64_t>(s), kInitStream});
-    model.initialise(initial, init, sp.init_scale);
+    initialise(model, initial, init, sp.init_scale, spec.center);
   }
   std::copy(initial.begin(), initial.end(),
             result.initial_parameters.begin() + (static_cast<size_t>(point) * spec.seeds + s) * dimension);
@@ -361,7 +361,7 @@ void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult
       const TrainingResult r = train_arm(rule, RestartRule{}, theta, t);
       store(arm, record_of(r, theta), theta, t);
     } else if (arm == Arm::restart) {
-      const RestartRule restart{true, spec.restart_window, spec.restart_tolerance, sp.init_scale};
+      const RestartRule restart{true, spec.restart_window, spec.restart_tolerance, sp.init_scale, spec.center};
       const TrainingResult r = train_arm(NoiseRule{}, restart, theta, t);
       store(arm, record_of(r, theta), theta, t);
     } else if (arm == Arm::reflection) {
@@ -380,7 +380,7 @@ void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult
         Vector error_theta{};
         if constexpr (!std::is_same_v<Vector, std::array<double, TwoReluModel::kDimension>>) error_theta.resize(dimension);
         RandomStream init(spec.seed, {static_cast<std::uint64_t>(s), kReflectionStream});
-        model.initialise(error_theta, init, sp.init_scale);
+        initialise(model, error_theta, init, sp.init_scale, spec.center);
         RandomStream unused(spec.seed, {static_cast<std::uint64_t>(s), kNoiseStream});
         const TrainingResult err = train(error_model, error_theta, settings, NoiseRule{}, RestartRule{}, unused, unused);
         const GateResult gate = train_gate(spec.data, route, sp.learning_rate, spec.epochs);

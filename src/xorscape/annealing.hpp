@@ -73,7 +73,21 @@ struct RestartRule {
   int window = 200;
   double tolerance = 1e-3;
   double init_scale = 1.0;
+  // Draw re-initialisations like the first one: around a centre when it is not empty.
+  std::span<const double> center{};
 };
+
+// The initial parameters: the model's fan-in uniform law with the given scale or, with a
+// non-empty center, center + U(-scale, scale) per parameter (scale is then a half-width).
+template <class Model>
+void initialise(const Model& model, typename Model::Vector& theta, RandomStream& rng, double scale,
+                std::span<const double> center) {
+  if (center.empty()) {
+    model.initialise(theta, rng, scale);
+    return;
+  }
+  for (size_t k = 0; k < theta.size(); ++k) theta[k] = center[k] + rng.uniform(-scale, scale);
+}
 
 struct TrainingSettings {
   double learning_rate = 0.001;
@@ -135,6 +149,8 @@ struct ExperimentSpec {
   double restart_tolerance = 1e-3;
   std::vector<SweepPoint> points{SweepPoint{}};
   std::vector<Arm> arms{Arm::baseline, Arm::eda};
+  // Initialise around this point (size D) with half-width init_scale instead of the fan-in law.
+  std::vector<double> center;
   int seeds = 50;
   std::uint64_t seed = 1;
   int traces = 0;  // per-epoch traces for seed indices 0..traces-1 of every arm and point
