@@ -43,7 +43,7 @@ def main(argv):
     all_arms = []
     for _, arms, *_ in series:
         all_arms += [a for a in arms if a not in all_arms]
-    fig, ax = plt.subplots(figsize=(max(5.5, 1.1 * len(all_arms) + 2), 4.2))
+    fig, ax = plt.subplots(figsize=(max(7.5, 1.1 * len(all_arms) + 2.5), 4.6))
     width = 0.8 / len(series)
     colors = plt.cm.viridis(np.linspace(0.15, 0.75, len(series)))
     for j, (label, arms, rate, lo, hi, settings) in enumerate(series):
@@ -58,11 +58,11 @@ def main(argv):
     ax.set_xticks(range(len(all_arms)))
     ax.set_xticklabels(all_arms, rotation=20)
     ax.set_ylabel("success rate [%] (all four cases right at the end)")
-    ax.set_ylim(0, 128)
+    ax.set_ylim(0, 108 + 8 * (len(series) + 1))
     ax.set_yticks(range(0, 101, 20))
     ax.set_title("Two-ReLU XOR: success per arm, Wilson 95 % intervals")
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    ax.legend(fontsize=7, loc="upper left", ncol=1)
     fig.tight_layout()
     os.makedirs(outdir, exist_ok=True)
     for ext in ("png", "pdf"):

@@ -58,7 +58,8 @@ if [ "${FULL:-0}" = 1 ]; then
 fi
 # Figures.
 F="$OUT/figures"
-"$PY" "$root/plots/anneal_success.py" "$F" "$OUT/anneal-50.h5:50 seeds" "$OUT/anneal-10000.h5:$seeds_large seeds"
+"$PY" "$root/plots/anneal_success.py" "$F" "$OUT/anneal-50.h5:50 seeds" "$OUT/anneal-10000.h5:$seeds_large seeds" \
+  "$OUT/anneal-controls.h5:$seeds_controls seeds, controls"
 "$PY" "$root/plots/anneal_cdf.py" "$OUT/anneal-controls.h5" "$F" --point 1
 "$PY" "$root/plots/anneal_rescue_trace.py" "$OUT/anneal-controls.h5" "$F" || echo "anneal: no rescued traced run" >&2
 "$PY" "$root/plots/anneal_hyperplanes.py" "$OUT/anneal-controls.h5" "$F" || echo "anneal: no rescued traced run" >&2
