@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""Rows of REPORT.md for the Error-Driven Annealing claims, read from the xorscape-anneal
+files in OUT (written by tools/reproduce.d/50-anneal.sh).
+
+Usage: /usr/bin/python3 plots/report_anneal.py OUT
+Prints markdown rows `| claim | paper | ours | command | holds? |`.
+"""
+import glob
+import os
+import sys
+
+import h5py
+import numpy as np
+
+
+def arms_of(f):
+    return [a.decode() if isinstance(a, bytes) else a for a in f["arm_names"][()]]
+
+
+def cmd(f):
+    c = f.attrs["command_line"]
+    c = c.decode() if isinstance(c, bytes) else c
+    words = c.split(" ")
+    words[0] = os.path.basename(words[0])
+    words = [os.path.basename(w) if w.endswith(".h5") else w for w in words]
+    c = " ".join(words)
+    return "`" + c.replace("|", "\\|") + "`"
+
+
+def stat(f, arm, point=0):
+    a = arms_of(f).index(arm)
+    s = f["summary"]
+    return {k: s[k][point, a] for k in s if k not in ("convergence_cdf", "accuracy_histogram")}, \
+        s["accuracy_histogram"][point, a]
+
+
+def rate(st):
+    return "{:.0f}/{:.0f} = {:.1f} % [{:.1f}, {:.1f}]".format(st["successes"], st["runs"], 100 * st["success_rate"],
+                                                             100 * st["wilson_lo"], 100 * st["wilson_hi"])
+
+
+def inside(value, st):
+    return st["wilson_lo"] <= value <= st["wilson_hi"]
+
+
+def settings(f, p):
+    sp = f["sweep"]
+    return "lr {:g}, init scale {:g}, threshold {:g}, base noise {:g}".format(
+        sp["learning_rate"][p], sp["init_scale"][p], sp["threshold"][p], sp["base_noise"][p])
+
+
+def mcnemar(b, c):
+    """Exact two-sided McNemar p-value for discordant counts b and c (integer arithmetic)."""
+    n, k = b + c, min(b, c)
+    if n == 0:
+        return 1.0
+    from fractions import Fraction
+    from math import comb
+    tail = Fraction(sum(comb(n, i) for i in range(k + 1)), 2 ** n)
+    return float(min(Fraction(1), 2 * tail))
+
+
+def row(*cells):
+    print("| " + " | ".join(str(c) for c in cells) + " |")
+
+
+def article_rows(path, label):
+    with h5py.File(path, "r") as f:
+        b, bh = stat(f, "baseline")
+        e, _ = stat(f, "eda")
+        c = cmd(f)
+        n = int(b["runs"])
+        row("baseline success, {} ({})".format(label, settings(f, 0)), "58 % (29/50)", rate(b), c,
+            "yes" if inside(0.58, b) else "no")
+        fails = b["runs"] - b["successes"]
+        one_dead = b["failures_one_dead_at_75"]
+        a = arms_of(f).index("baseline")
+        kind, acc = f["runs/failure_kind"][0, a, :], f["runs/accuracy"][0, a, :]
+        flat = int(((kind == 2) & (acc == 0.5)).sum())
+        row("every baseline failure at exactly 75 % with one dead point, {}".format(label), "all failures",
+            "{:.0f} of {:.0f} failures; {} failures at 50 % without a dead point (one unit dead everywhere, "
+            "output 0.5 on all four cases: uniform loss, I = 0); histogram 0/25/50/75/100 %: {}".format(
+                one_dead, fails, flat, "/".join(str(int(v)) for v in bh)),
+            c, "yes" if fails > 0 and one_dead == fails else ("partly" if one_dead >= fails / 2 else "no"))
+        row("EDA success, {}".format(label), "98 % (49/50)", rate(e), c, "yes" if inside(0.98, e) else "no")
+        bm, em = b["convergence_median"], e["convergence_median"]
+        close = bm > 0 and em > 0 and 123 / 1.5 <= bm <= 123 * 1.5 and 181 / 1.5 <= em <= 181 * 1.5
+        row("median convergence epoch baseline -> EDA, {}".format(label), "123 -> 181",
+            "{:.0f} -> {:.0f} (quartiles {:.0f}-{:.0f} and {:.0f}-{:.0f})".format(
+                bm, em, b["convergence_q25"], b["convergence_q75"], e["convergence_q25"], e["convergence_q75"]),
+            c, "yes" if close and em > bm else ("partly" if em > bm else "no"))
+        scaled = 20 * n / 50
+        row("runs rescued by EDA, {}".format(label), "20 of 50" + (" (= {:.0f} of {})".format(scaled, n) if n != 50 else ""),
+            "{:.0f} rescued, {:.0f} broken, exact McNemar p = {:.3g}".format(e["rescued"], e["broken"], e["mcnemar_p"]),
+            c, "yes" if abs(e["rescued"] - scaled) <= 2 * np.sqrt(max(scaled, 1)) else "no")
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = argv[1]
+    p50, p10k = os.path.join(out, "anneal-50.h5"), os.path.join(out, "anneal-10000.h5")
+    if os.path.exists(p50):
+        article_rows(p50, "50 seeds, defaults")
+    if os.path.exists(p10k):
+        article_rows(p10k, "large run, defaults")
+    path = os.path.join(out, "anneal-sweep.h5")
+    if os.path.exists(path):
+        with h5py.File(path, "r") as f:
+            arms = arms_of(f)
+            s = f["summary"]
+            b, e = arms.index("baseline"), arms.index("eda")
+            P = s["runs"].shape[0]
+            both = [p for p in range(P) if s["wilson_lo"][p, b] <= 0.58 <= s["wilson_hi"][p, b]
+                    and s["wilson_lo"][p, e] <= 0.98 <= s["wilson_hi"][p, e]]
+            dist = [(s["success_rate"][p, b] - 0.58) ** 2 + (s["success_rate"][p, e] - 0.98) ** 2 for p in range(P)]
+            best = int(np.argmin(dist))
+            row("sweep: points where 58 % baseline and 98 % EDA both lie in our 95 % intervals",
+                "(claim at unstated settings)",
+                "{} of {} points; closest: {} with baseline {:.1f} % and EDA {:.1f} % ({:.0f} seeds), medians {:.0f} -> {:.0f}"
+                .format(len(both), P, settings(f, best), 100 * s["success_rate"][best, b], 100 * s["success_rate"][best, e],
+                        s["runs"][best, b], s["convergence_median"][best, b], s["convergence_median"][best, e]),
+                cmd(f), "yes" if both else "no")
+            top = int(np.argmax(s["success_rate"][:, e]))
+            row("sweep: highest EDA success over the grid", "98 %",
+                "{:.1f} % [{:.1f}, {:.1f}] at {} (baseline there {:.1f} %)".format(
+                    100 * s["success_rate"][top, e], 100 * s["wilson_lo"][top, e], 100 * s["wilson_hi"][top, e],
+                    settings(f, top), 100 * s["success_rate"][top, b]),
+                cmd(f), "yes" if s["wilson_hi"][top, e] >= 0.98 else "no")
+    path = os.path.join(out, "anneal-controls.h5")
+    if os.path.exists(path):
+        with h5py.File(path, "r") as f:
+            arms = arms_of(f)
+            for p in range(f["summary/runs"].shape[0]):
+                e, _ = stat(f, "eda", p)
+                for arm in arms:
+                    if arm in ("baseline", "eda"):
+                        continue
+                    st, _ = stat(f, arm, p)
+                    # Paired comparison on the same initialisations: exact McNemar, EDA vs control.
+                    ok = f["runs/success"][p, :, :]
+                    ea, ca = ok[arms.index("eda")], ok[arms.index(arm)]
+                    only_eda, only_control = int(((ea == 1) & (ca == 0)).sum()), int(((ea == 0) & (ca == 1)).sum())
+                    pv = mcnemar(only_eda, only_control)
+                    better = pv < 0.05 and only_eda > only_control
+                    worse = pv < 0.05 and only_eda < only_control
+                    extra = ""
+                    if arm == "reflection":
+                        extra = ", mean parameters {:.1f} (vs 6)".format(st["mean_parameter_count"])
+                    if arm == "constant-noise":
+                        extra = ", mean noise norm {:.3g} vs EDA {:.3g}".format(st["mean_noise_norm"], e["mean_noise_norm"])
+                    row("EDA against the {} control ({})".format(arm, settings(f, p)),
+                        "(article: EDA is minimal, targeted intervention)",
+                        "EDA {} vs {} {}; paired: {} solved only by EDA, {} only by {}, McNemar p = {:.3g}; "
+                        "{} rescued / {} broken vs baseline{}".format(
+                            rate(e), arm, rate(st), only_eda, only_control, arm, pv, int(st["rescued"]),
+                            int(st["broken"]), extra),
+                        cmd(f), "EDA better" if better else ("EDA worse" if worse else "no significant difference"))
+    path = os.path.join(out, "anneal-long.h5")
+    if os.path.exists(path):
+        with h5py.File(path, "r") as f:
+            for p in range(f["summary/runs"].shape[0]):
+                e, _ = stat(f, "eda", p)
+                b, _ = stat(f, "baseline", p)
+                row("EDA success with {} epochs ({})".format(int(f.attrs["epochs"]), settings(f, p)), "98 % (49/50)",
+                    "{} (baseline {}); EDA failures: {:.0f} dead point, {:.0f} other, {:.0f} diverged".format(
+                        rate(e), rate(b), e["failures_dead_point"], e["failures_other"], e["failures_diverged"]),
+                    cmd(f), "yes" if inside(0.98, e) else "no")
+    for path in sorted(glob.glob(os.path.join(out, "anneal-sigmoid-*.h5"))):
+        with h5py.File(path, "r") as f:
+            nh = int(f.attrs["n_hidden"])
+            center = f.attrs.get("option:center", b"")
+            center = center.decode() if isinstance(center, bytes) else center
+            for p in range(f["summary/runs"].shape[0]):
+                b, _ = stat(f, "baseline", p)
+                e, _ = stat(f, "eda", p)
+                where = "around solution {} (init scale = half-width)".format(center) if center else "fan-in init"
+                a = arms_of(f).index("baseline")
+                L = f["runs/loss"][p, a, :][f["runs/success"][p, a, :] == 0]
+                near = int((np.abs(L - 0.25) < 0.03).sum())
+                row("sigmoid 2-{}-1 network, {}, {}: EDA rescues trapped runs".format(nh, where, settings(f, p)),
+                    "(articles expect EDA to help larger networks)",
+                    "baseline {}; EDA {}; {} rescued / {} broken, McNemar p = {:.3g}; failed baseline runs: median "
+                    "final loss {:.3g}, {} of {} at L = 0.25 +- 0.03".format(
+                        rate(b), rate(e), int(e["rescued"]), int(e["broken"]), e["mcnemar_p"],
+                        float(np.median(L)) if len(L) else float("nan"), near, len(L)),
+                    cmd(f), "yes" if e["mcnemar_p"] < 0.05 and e["rescued"] > e["broken"] else "no")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

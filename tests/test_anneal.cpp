@@ -1,0 +1,334 @@
+// Error-Driven Annealing: the temperature, the trial models, the paired arms and the statistics.
+#include <catch2/catch.hpp>
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "xorscape/annealing.hpp"
+
+using namespace xorscape;
+using namespace xorscape::annealing;
+
+namespace {
+
+const Dataset kCentered = dataset_by_name("xor-centered");
+
+// A stuck state of the articles: unit 0 answers (1,-1), unit 1 is off everywhere but at
+// (1,-1) too, so case (-1,1) (target 1) has both pre-activations below 0 and output 0.
+TwoReluModel::Vector dead_point_state() { return {0.5, -0.5, 0.0, 0.25, -0.25, -0.2}; }
+
+ExperimentSpec small_spec(std::vector<Arm> arms, int seeds, int epochs) {
+  ExperimentSpec spec;
+  spec.arms = std::move(arms);
+  spec.seeds = seeds;
+  spec.epochs = epochs;
+  spec.seed = 7;
+  spec.points = {SweepPoint{0.01, 1.0, 0.1, 0.05}};
+  return spec;
+}
+
+bool same_records(const RunRecord& a, const RunRecord& b) {
+  return a.accuracy == b.accuracy && a.loss == b.loss && a.convergence_epoch == b.convergence_epoch &&
+         a.all_right_epoch == b.all_right_epoch && a.injections == b.injections && a.noise_norm == b.noise_norm &&
+         a.restarts == b.restarts && a.failure == b.failure && a.dead_points == b.dead_points &&
+         a.parameter_count == b.parameter_count;
+}
+
+}  // namespace
+
+TEST_CASE("uniform losses have imbalance 0 and temperature 0") {
+  const std::array<double, 4> l{0.3, 0.3, 0.3, 0.3};
+  const Temperature t = temperature(l);
+  CHECK(t.magnitude == Approx(0.6).epsilon(1e-14));
+  CHECK(t.entropy == Approx(2.0).epsilon(1e-14));
+  CHECK(t.imbalance == Approx(0.0).margin(1e-28));
+  CHECK(t.temperature == Approx(0.0).margin(1e-28));
+}
+
+TEST_CASE("a single non-zero loss has imbalance 1 and temperature equal to that loss") {
+  const std::array<double, 4> l{0.0, 0.0, 0.81, 0.0};
+  const Temperature t = temperature(l);
+  CHECK(t.magnitude == Approx(0.81).epsilon(1e-15));
+  CHECK(t.entropy == 0.0);
+  CHECK(t.imbalance == 1.0);
+  CHECK(t.temperature == Approx(0.81).epsilon(1e-15));
+}
+
+TEST_CASE("the temperature of a mixed loss vector matches the hand computation") {
+  // p = (1/2, 1/4, 1/4, 0): H = 1.5 bits, I = ((2 - 1.5)/2)^2 = 1/16, M = sqrt(0.375).
+  const std::array<double, 4> l{0.5, 0.25, 0.25, 0.0};
+  const Temperature t = temperature(l);
+  CHECK(t.entropy == Approx(1.5).epsilon(1e-14));
+  CHECK(t.imbalance == Approx(0.0625).epsilon(1e-14));
+  CHECK(t.magnitude == Approx(std::sqrt(0.375)).epsilon(1e-14));
+  CHECK(t.temperature == Approx(std::sqrt(0.375) / 16.0).epsilon(1e-14));
+}
+
+TEST_CASE("zero losses and a single case give a finite zero temperature") {
+  const std::array<double, 4> zero{0.0, 0.0, 0.0, 0.0};
+  const Temperature t = temperature(zero);
+  CHECK(t.magnitude == 0.0);
+  CHECK(t.imbalance == 0.0);
+  CHECK(t.temperature == 0.0);
+  const std::array<double, 1> one{0.7};
+  const Temperature u = temperature(one);
+  CHECK(u.magnitude == Approx(0.7).epsilon(1e-15));
+  CHECK(u.imbalance == 0.0);
+  CHECK(u.temperature == 0.0);
+}
+
+TEST_CASE("the two-ReLU gradient matches central differences") {
+  const TwoReluModel model(kCentered);
+  RandomStream rng(3, {1});
+  for (int trial = 0; trial < 20; ++trial) {
+    TwoReluModel::Vector theta;
+    model.initialise(theta, rng, 2.0);
+    TwoReluModel::Vector gradient;
+    std::array<double, 4> losses, outputs;
+    const double loss = model.evaluate(theta, losses.data(), outputs.data(), gradient);
+    CHECK(loss == Approx((losses[0] + losses[1] + losses[2] + losses[3]) / 4).epsilon(1e-14));
+    for (int k = 0; k < 6; ++k) {
+      const double h = 1e-6;
+      auto up = theta, down = theta;
+      up[k] += h;
+      down[k] -= h;
+      TwoReluModel::Vector g;
+      const double lu = model.evaluate(up, losses.data(), outputs.data(), g);
+      const double ld = model.evaluate(down, losses.data(), outputs.data(), g);
+      INFO("trial " << trial << " parameter " << k);
+      CHECK(gradient[k] == Approx((lu - ld) / (2 * h)).margin(1e-6));
+    }
+  }
+}
+
+TEST_CASE("a misclassified case with both pre-activations at or below zero is a dead point") {
+  const TwoReluModel model(kCentered);
+  const Diagnosis d = diagnose(model, dead_point_state());
+  CHECK(d.accuracy == 0.75);
+  CHECK_FALSE(d.right[1]);
+  CHECK(d.dead_points == 1);
+  CHECK(d.failure == FailureKind::dead_point);
+}
+
+TEST_CASE("a misclassified case that still has an active unit is another failure") {
+  const TwoReluModel model(kCentered);
+  // Unit 1 is active at (-1,1) but too weakly: output 0.2 < 0.5.
+  const TwoReluModel::Vector theta{0.5, -0.5, 0.0, -0.1, 0.1, 0.0};
+  const Diagnosis d = diagnose(model, theta);
+  CHECK(d.accuracy == 0.75);
+  CHECK(d.dead_points == 0);
+  CHECK(d.failure == FailureKind::other);
+}
+
+TEST_CASE("gradient descent cannot leave a dead-point state but EDA noise can move it") {
+  const TwoReluModel model(kCentered);
+  TrainingSettings settings{0.01, 2000, 0.01};
+  RandomStream noise(1, {2}), restarts(1, {3});
+  auto theta = dead_point_state();
+  const TrainingResult base = train(model, theta, settings, NoiseRule{}, RestartRule{}, noise, restarts);
+  CHECK(base.final_accuracy == 0.75);
+  CHECK(diagnose(model, theta).failure == FailureKind::dead_point);
+  // The stuck state is hot: l = (0, 1, 0, 0) up to the fitted cases, so T is close to 1.
+  std::array<double, 4> losses, outputs;
+  TwoReluModel::Vector g;
+  model.evaluate(theta, losses.data(), outputs.data(), g);
+  CHECK(temperature(losses).temperature == Approx(1.0).margin(1e-3));
+  auto hot = dead_point_state();
+  const TrainingResult eda =
+      train(model, hot, settings, NoiseRule{Gate::temperature, 0.1, 0.05, 0.0}, RestartRule{}, noise, restarts);
+  CHECK(eda.injections > 0);
+  CHECK(eda.noise_norm > 0.0);
+}
+
+TEST_CASE("a run with zero base noise equals the baseline run bit for bit") {
+  const TwoReluModel model(kCentered);
+  RandomStream init(11, {0});
+  TwoReluModel::Vector start;
+  model.initialise(start, init, 1.0);
+  TrainingSettings settings{0.01, 3000, 0.01};
+  TrainingTrace base_trace, eda_trace;
+  base_trace.resize(settings.epochs, 6);
+  eda_trace.resize(settings.epochs, 6);
+  auto a = start, b = start;
+  RandomStream n1(11, {2}), r1(11, {3}), n2(11, {2}), r2(11, {3});
+  const TrainingResult base = train(model, a, settings, NoiseRule{}, RestartRule{}, n1, r1, &base_trace);
+  // Threshold 0: the gate opens whenever T > 0, but every injection adds 0 * eps.
+  const TrainingResult eda =
+      train(model, b, settings, NoiseRule{Gate::temperature, 0.0, 0.0, 0.0}, RestartRule{}, n2, r2, &eda_trace);
+  CHECK(eda.injections > 0);
+  CHECK(std::memcmp(a.data(), b.data(), sizeof a) == 0);
+  CHECK(base.final_loss == eda.final_loss);
+  CHECK(base.convergence_epoch == eda.convergence_epoch);
+  CHECK(std::memcmp(base_trace.parameters.data(), eda_trace.parameters.data(),
+                    base_trace.parameters.size() * sizeof(double)) == 0);
+}
+
+TEST_CASE("every arm starts from the same initial parameters for the same seed") {
+  ExperimentSpec spec = small_spec({all_arms().begin(), all_arms().end()}, 4, 300);
+  spec.traces = 4;
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  const int D = result.dimension;
+  for (int s = 0; s < spec.seeds; ++s) {
+    const double* initial = result.initial_parameters.data() + static_cast<size_t>(s) * D;
+    for (int a = 0; a < result.arms; ++a) {
+      const double* first = result.trace_parameters.data() + result.trace_offset(0, a, s) * D;
+      INFO("seed " << s << " arm " << to_string(spec.arms[a]));
+      CHECK(std::memcmp(initial, first, D * sizeof(double)) == 0);
+    }
+  }
+  // Different seeds start elsewhere.
+  CHECK(std::memcmp(result.initial_parameters.data(), result.initial_parameters.data() + D, D * sizeof(double)) != 0);
+}
+
+TEST_CASE("eda with zero base noise reproduces every paired baseline run") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda}, 16, 1500);
+  spec.points = {SweepPoint{0.01, 1.0, 0.0, 0.0}};
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  for (int s = 0; s < spec.seeds; ++s) {
+    INFO("seed " << s);
+    CHECK(same_records(result.run(0, 0, s), RunRecord{result.run(0, 1, s).accuracy, result.run(0, 1, s).loss,
+                                                      result.run(0, 1, s).convergence_epoch,
+                                                      result.run(0, 1, s).all_right_epoch, 0, 0.0, 0,
+                                                      result.run(0, 1, s).failure, result.run(0, 1, s).dead_points,
+                                                      result.run(0, 1, s).parameter_count}));
+    CHECK(std::memcmp(result.final_parameters.data() + result.run_index(0, 0, s) * 6,
+                      result.final_parameters.data() + result.run_index(0, 1, s) * 6, 6 * sizeof(double)) == 0);
+  }
+  const ArmSummary eda = summarize(spec, result, 0, 1);
+  CHECK(eda.rescued == 0);
+  CHECK(eda.broken == 0);
+  CHECK(eda.mcnemar_p == 1.0);
+}
+
+TEST_CASE("results do not depend on the number of threads") {
+  ExperimentSpec spec = small_spec({all_arms().begin(), all_arms().end()}, 24, 400);
+  spec.points = {SweepPoint{0.01, 1.0, 0.1, 0.05}, SweepPoint{0.003, 2.0, 0.3, 0.01}};
+  spec.traces = 2;
+  std::vector<std::int64_t> units(spec.points.size() * spec.seeds);
+  for (size_t u = 0; u < units.size(); ++u) units[u] = static_cast<std::int64_t>(u);
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  ExperimentResult one(spec);
+  run_units(spec, units, one);
+  omp_set_num_threads(3);
+  ExperimentResult three(spec);
+  run_units(spec, units, three);
+  omp_set_num_threads(saved);
+  for (size_t i = 0; i < one.runs.size(); ++i) {
+    INFO("run " << i);
+    CHECK(same_records(one.runs[i], three.runs[i]));
+  }
+  CHECK(one.final_parameters == three.final_parameters);
+  CHECK(one.trace_temperature == three.trace_temperature);
+  CHECK(one.completed_units() == static_cast<std::int64_t>(units.size()));
+}
+
+TEST_CASE("constant noise spends the same average amplitude per epoch as the paired eda run") {
+  ExperimentSpec spec = small_spec({Arm::eda, Arm::constant_noise}, 6, 800);
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  for (int s = 0; s < spec.seeds; ++s) {
+    const RunRecord& eda = result.run(0, 0, s);
+    const RunRecord& constant = result.run(0, 1, s);
+    if (constant.failure == FailureKind::diverged) continue;
+    CHECK(constant.injections == spec.epochs);
+    // Total norm = amplitude * sum |eps|; both use the same amplitude budget, so the two
+    // totals agree up to the fluctuation of |eps| (E|eps| for 6 normals ~ 2.35).
+    if (eda.injections > 0) CHECK(constant.noise_norm == Approx(eda.noise_norm).epsilon(0.2));
+  }
+}
+
+TEST_CASE("the restart arm re-initialises a run stuck in a dead-point state") {
+  // Seeds whose baseline gets stuck are rescued by restarts with a short window.
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::restart}, 40, 3000);
+  spec.restart_window = 300;
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  const ArmSummary base = summarize(spec, result, 0, 0), restart = summarize(spec, result, 0, 1);
+  REQUIRE(base.successes < base.runs);
+  CHECK(restart.mean_restarts > 0.0);
+  CHECK(restart.rescued > 0);
+}
+
+TEST_CASE("error reflection reports the parameters of both models and the gate") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::reflection}, 30, 2000);
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  int failures = 0;
+  for (int s = 0; s < spec.seeds; ++s) {
+    const RunRecord& base = result.run(0, 0, s);
+    const RunRecord& reflection = result.run(0, 1, s);
+    if (base.success()) {
+      CHECK(same_records(base, reflection));
+    } else {
+      ++failures;
+      CHECK(reflection.parameter_count == 2 * 6 + 3);
+    }
+  }
+  CHECK(failures > 0);
+}
+
+TEST_CASE("the sigmoid network runs through the same trial machinery") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda}, 3, 200);
+  spec.model = ModelKind::network;
+  spec.architecture = Architecture{3, Activation::sigmoid, Activation::sigmoid};
+  spec.data = dataset_by_name("xor");
+  spec.traces = 1;
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  CHECK(result.dimension == 13);
+  for (const RunRecord& r : result.runs) {
+    CHECK(std::isfinite(r.loss));
+    CHECK(r.failure != FailureKind::dead_point);  // sigmoid units never die
+  }
+  // The network model's gradient agrees with XorLoss's.
+  const NetworkModel model(spec.architecture, spec.data);
+  const XorLoss loss(spec.architecture, spec.data);
+  Params theta(result.initial_parameters.begin(), result.initial_parameters.begin() + 13);
+  Params g1(13), g2(13);
+  std::array<double, 4> l, y;
+  CHECK(model.evaluate(theta, l.data(), y.data(), g1) == Approx(loss.value_and_gradient(theta, g2)).epsilon(1e-14));
+  for (int k = 0; k < 13; ++k) CHECK(g1[k] == Approx(g2[k]).epsilon(1e-12).margin(1e-15));
+}
+
+TEST_CASE("the Wilson interval matches published values") {
+  // Newcombe (1998), Table I: 0/10 and 5/10; 29/50 (the article's baseline) and 10/10
+  // computed independently with exact integer arithmetic in Python.
+  const Interval zero = wilson_interval(0, 10);
+  CHECK(zero.lo == 0.0);
+  CHECK(zero.hi == Approx(0.2775).margin(5e-5));
+  const Interval half = wilson_interval(5, 10);
+  CHECK(half.lo == Approx(0.2366).margin(5e-5));
+  CHECK(half.hi == Approx(0.7634).margin(5e-5));
+  const Interval article = wilson_interval(29, 50);
+  CHECK(article.lo == Approx(0.442334).margin(1e-6));
+  CHECK(article.hi == Approx(0.706250).margin(1e-6));
+  const Interval all = wilson_interval(10, 10);
+  CHECK(all.hi == 1.0);
+  CHECK(all.lo == Approx(0.7225).margin(5e-5));
+}
+
+TEST_CASE("the exact McNemar p-value matches the binomial tail") {
+  CHECK(mcnemar_exact_p(0, 0) == 1.0);
+  CHECK(mcnemar_exact_p(20, 0) == Approx(2.0 * std::pow(0.5, 20)).epsilon(1e-12));
+  CHECK(mcnemar_exact_p(5, 1) == Approx(2.0 * 7.0 / 64.0).epsilon(1e-12));
+  CHECK(mcnemar_exact_p(1, 5) == Approx(2.0 * 7.0 / 64.0).epsilon(1e-12));
+  CHECK(mcnemar_exact_p(10, 10) == 1.0);
+  // 20 vs 1: 2 * (1 + 21) / 2^21.
+  CHECK(mcnemar_exact_p(20, 1) == Approx(44.0 / 2097152.0).epsilon(1e-12));
+  // Large counts stay finite and in (0, 1].
+  const double p = mcnemar_exact_p(6000, 5800);
+  CHECK(p > 0.0);
+  CHECK(p < 1.0);
+  CHECK(p == Approx(0.0669553).margin(1e-6));  // exact sum over Python integers
+}
+
+TEST_CASE("quantiles interpolate between order statistics like numpy") {
+  CHECK(quantile({1, 2, 3, 4}, 0.5) == 2.5);
+  CHECK(quantile({1, 2, 3, 4}, 0.25) == 1.75);
+  CHECK(quantile({7}, 0.75) == 7.0);
+  CHECK(std::isnan(quantile({}, 0.5)));
+}
