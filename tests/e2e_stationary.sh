@@ -97,5 +97,19 @@ with h5py.File(f"{tmp}/t1.h5") as f:
     if not ok: print("FAIL: layout or content of t1.h5")
 sys.exit(0 if ok else 1)
 PYEOF
+# Every plot script renders a non-empty image from a small file.
+"$PY" "$SRC/plots/stationary_figure2.py" "$tmp/t1.h5" "$tmp/fig2" || { echo "FAIL: stationary_figure2.py"; fail=1; }
+"$PY" "$SRC/plots/stationary_discovery.py" "$tmp/disc" "$tmp/t1.h5" "$tmp/r.h5" || { echo "FAIL: stationary_discovery.py"; fail=1; }
+gnuplot -e "bin='$BIN'; file='$tmp/t1.h5'; out='$tmp/fig2g.png'" "$SRC/plots/stationary_figure2.gp" 2>"$tmp/gp1" || { echo "FAIL: stationary_figure2.gp $(cat "$tmp/gp1")"; fail=1; }
+gnuplot -e "bin='$BIN'; file='$tmp/t1.h5'; out='$tmp/discg.png'" "$SRC/plots/stationary_discovery.gp" 2>"$tmp/gp2" || { echo "FAIL: stationary_discovery.gp $(cat "$tmp/gp2")"; fail=1; }
+for image in fig2.png fig2.pdf disc.png disc.pdf fig2g.png discg.png; do
+  [ -s "$tmp/$image" ] || { echo "FAIL: $image not written"; fail=1; }
+done
+# The report script reads the files of the pipeline step.
+mkdir -p "$tmp/out"
+cp "$tmp/t1.h5" "$tmp/out/stationary-tanh-paper.h5"
+rows=$("$PY" "$SRC/plots/report_stationary.py" "$tmp/out" | grep -c '^|')
+[ "$rows" -ge 8 ] || { echo "FAIL: report_stationary.py printed $rows rows"; fail=1; }
+
 [ "$fail" = 0 ] && echo "e2e_stationary: all checks passed"
 exit $fail

@@ -152,13 +152,14 @@ TEST_CASE("canonicalisation maps all 8 images of a generic point to one represen
 
 TEST_CASE("sign flips are symmetries of the tanh loss and permutations of the sigmoid one") {
   RandomStream rng(12, {6});
-  const RegularisedXorLoss tanh_loss(StationaryProblem{});
+  const RegularisedXorLoss tanh_loss(problem_variant(true, RegularisedSet::all, 1.0));
   const HiddenUnitSymmetry odd(2, 9, true);
   const std::vector<double> p = random_point(9, rng, 2.0);
   for (int g = 0; g < odd.order(); ++g) CHECK(tanh_loss.value(odd.apply(g, p)) == Approx(tanh_loss.value(p)).epsilon(1e-14));
   StationaryProblem sigmoid;
   sigmoid.architecture = {2, Activation::sigmoid, Activation::sigmoid};
   sigmoid.data = "xor";
+  sigmoid.output_bias = true;
   const RegularisedXorLoss sigmoid_loss(sigmoid);
   const HiddenUnitSymmetry permutations(2, 9, false);
   REQUIRE(permutations.order() == 2);

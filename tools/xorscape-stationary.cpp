@@ -266,6 +266,17 @@ void write_result(const cli::Tool& tool, const Settings& s, const RegularisedXor
       if ((index[a] == 0) != (index[b] == 0)) return index[a] == 0;
       return probability[a] > probability[b];
     });
+    // The same order as one table for gnuplot (xorscape-export FILE classes/figure_table).
+    std::vector<double> table;
+    for (size_t r = 0; r < C; ++r) {
+      const auto c = static_cast<size_t>(figure_order[r]);
+      table.insert(table.end(), {static_cast<double>(r + 1), static_cast<double>(c), classified[c],
+                                 static_cast<double>(index[c]), index[c] == 0 ? 1.0 : 0.0, probability[c],
+                                 probability_error[c], class_loss[c]});
+    }
+    classes.write("figure_table", std::span<const double>(table), {C, 8}, small);
+    classes.set_attribute_on("figure_table", "columns",
+                             std::string("position class classified_percent index is_minimum probability probability_error loss"));
     classes.write_strings("parameter", loss.names());
     classes.write("class", std::span<const std::int64_t>(id), {C}, small);
     classes.write("representative", std::span<const double>(representative), {C, static_cast<hsize_t>(D)}, small);
@@ -434,7 +445,7 @@ int main(int argc, char** argv) {
       ("reduction", po::value<std::string>()->default_value("sum"), "error over the 4 cases: sum | mean (1/4 sum) | half-sum (1/2 sum)")
       ("mu", po::value<double>()->default_value(0.05), "regularisation strength mu in mu*|beta|^2 (dimensionless)")
       ("regularise", po::value<std::string>()->default_value("all"), "parameters in |beta|^2: all | weights (biases free)")
-      ("output-bias", po::value<std::string>()->default_value("yes"), "yes: 4 n_h + 1 parameters (b2_1 present) | no: 4 n_h")
+      ("output-bias", po::value<std::string>()->default_value("no"), "no: 4 n_h parameters, the paper's network (constant input to the hidden layer only) | yes: 4 n_h + 1 (b2_1)")
       ("radius", po::value<double>()->default_value(0.0), "radius of the start sphere (0: sqrt(2 n), n parameters)")
       ("max-iterations", po::value<int>()->default_value(400), "Levenberg-Marquardt iterations per solve")
       ("tolerance", po::value<double>()->default_value(1e-10), "accept a point when ||grad E||_1 is below this")

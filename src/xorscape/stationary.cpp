@@ -551,6 +551,16 @@ TrialResult run_trial(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& 
 
 // ---- census ----
 
+HessianSpectrum hessian_spectrum(const Eigen::MatrixXd& hessian) {
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(hessian, Eigen::EigenvaluesOnly);
+  HessianSpectrum s;
+  s.eigenvalues.assign(eigen.eigenvalues().data(), eigen.eigenvalues().data() + eigen.eigenvalues().size());
+  s.index = static_cast<int>(std::count_if(s.eigenvalues.begin(), s.eigenvalues.end(), [](double v) { return v < 0; }));
+  s.smallest_abs = std::numeric_limits<double>::infinity();
+  for (double v : s.eigenvalues) s.smallest_abs = std::min(s.smallest_abs, std::abs(v));
+  return s;
+}
+
 std::vector<long double> polish_extended(const RegularisedXorLoss& loss, std::span<const double> point, int steps) {
   std::vector<long double> x(point.begin(), point.end());
   const int n = loss.dimension();
@@ -630,11 +640,10 @@ Census build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& sy
     c.gradient_l1 = gradient.lpNorm<1>();
     c.error = loss.error(r);
     c.classified = loss.classified_fraction(r);
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(loss.hessian(r), Eigen::EigenvaluesOnly);
-    c.eigenvalues.assign(eigen.eigenvalues().data(), eigen.eigenvalues().data() + r.size());
-    c.index = static_cast<int>(std::count_if(c.eigenvalues.begin(), c.eigenvalues.end(), [](double v) { return v < 0; }));
-    c.smallest_abs_eigenvalue = std::abs(c.eigenvalues[0]);
-    for (double v : c.eigenvalues) c.smallest_abs_eigenvalue = std::min(c.smallest_abs_eigenvalue, std::abs(v));
+    HessianSpectrum spectrum = hessian_spectrum(loss.hessian(r));
+    c.eigenvalues = std::move(spectrum.eigenvalues);
+    c.index = spectrum.index;
+    c.smallest_abs_eigenvalue = spectrum.smallest_abs;
     c.orbit_size = symmetry.orbit_size(r, distinct_tolerance);
     const std::vector<long double> polished = polish_extended(loss, r);
     long double l1 = 0.0L, shift = 0.0L;

@@ -34,7 +34,7 @@ struct StationaryProblem {
   std::string data = "xor-pm";
   double error_weight = 1.0;  // c: 1 for the summed squared error, 0.25 for the mean
   double mu = 0.05;
-  bool output_bias = true;
+  bool output_bias = false;  // the paper's network: constant input to the hidden layer only (8 parameters)
   RegularisedSet regularised = RegularisedSet::all;
 };
 
@@ -196,6 +196,15 @@ TrialResult run_trial(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& 
                       const TrialOptions& options);
 
 // ---- classification of what was found ----
+
+// Eigenvalues of a symmetric Hessian (ascending), the index (number of negative ones) and
+// the smallest |eigenvalue| (near zero: a degenerate point whose index is not reliable).
+struct HessianSpectrum {
+  std::vector<double> eigenvalues;
+  int index = 0;
+  double smallest_abs = 0.0;
+};
+HessianSpectrum hessian_spectrum(const Eigen::MatrixXd& hessian);
 
 struct Hit {
   std::int64_t start;   // the trial that found it
