@@ -49,7 +49,7 @@ expect_status 2 "--resume" "$TOOL" --output-bias yes --solves 3 --seed 5 --start
 # Interrupted by SIGINT: exit 130 with a checkpoint, then --resume completes it.
 "$TOOL" --output-bias no --solves 3 --seed 5 --starts 400 --threads 1 --checkpoint-every 0.001 -o "$tmp/i.h5" >/dev/null 2>"$tmp/ierr" &
 pid=$!
-sleep 1.5
+sleep 0.5
 kill -INT "$pid" 2>/dev/null
 wait "$pid"; status=$?
 if [ "$status" = 130 ]; then
@@ -59,7 +59,7 @@ if [ "$status" = 130 ]; then
   run --starts 400 --threads 2 -o "$tmp/u.h5"
   [ -f "$tmp/i.h5.checkpoint.h5" ] && { echo "FAIL: checkpoint left after completion"; fail=1; }
 else
-  echo "FAIL: the SIGINT run exited $status (expected 130: still running after 1.5 s)"; fail=1
+  echo "FAIL: the SIGINT run exited $status (expected 130: still running after 0.5 s)"; fail=1
 fi
 
 "$PY" - "$tmp" <<'PYEOF' || fail=1
