@@ -4,6 +4,7 @@ XOR problem"), read from the HDF5 files tools/reproduce.d/60-stationary.sh write
 
 Usage: /usr/bin/python3 plots/report_stationary.py OUT
 """
+import itertools
 import os
 import sys
 
@@ -39,6 +40,42 @@ def load(path):
         d["probability"] = f["classes/probability"][()]
     d["last_new"] = int(np.argmax(d["discovery"] == d["discovery"][-1])) + 1 if len(d["discovery"]) else 0
     return d
+
+
+def full_symmetry_orbits(path):
+    """Classes merged under the whole symmetry group of the tanh problem on xor-pm: the 8 hidden-unit
+    symmetries times the 8 symmetries of the input square (exchanging the inputs, reflecting an
+    input; a reflection flips the sign of the targets, compensated by the output weights' sign)."""
+    with h5py.File(path, "r") as f:
+        reps = f["classes/representative"][()]
+        nh = int(f["problem"].attrs["n_hidden"])
+    def images(p):
+        for swap, r1, r2 in itertools.product((0, 1), (1, -1), (1, -1)):
+            q = p.copy()
+            for i in range(nh):
+                a, b = (p[2 * i + 1], p[2 * i]) if swap else (p[2 * i], p[2 * i + 1])
+                q[2 * i], q[2 * i + 1] = r1 * a, r2 * b
+            q[3 * nh:] *= r1 * r2
+            for perm in itertools.permutations(range(nh)):
+                for mask in range(1 << nh):
+                    h = q.copy()
+                    for i, j in enumerate(perm):
+                        sign = -1 if (mask >> i) & 1 else 1
+                        for a, b in ((2 * i, 2 * j), (2 * i + 1, 2 * j + 1), (2 * nh + i, 2 * nh + j), (3 * nh + i, 3 * nh + j)):
+                            h[a] = sign * q[b]
+                    yield h
+    orbit = [-1] * len(reps)
+    count = 0
+    for c in range(len(reps)):
+        if orbit[c] >= 0:
+            continue
+        orbit[c] = count
+        imgs = np.array(list(images(reps[c])))
+        for e in range(c + 1, len(reps)):
+            if orbit[e] < 0 and np.min(np.linalg.norm(imgs - reps[e], axis=1)) < 0.01:
+                orbit[e] = count
+        count += 1
+    return count, orbit
 
 
 def yes_no(ok, partly=False):
@@ -77,6 +114,11 @@ def main():
     row("every class confirmed: ||grad E||_1 in long double after polishing; smallest |Hessian eigenvalue|",
         "< 1e-10; non-singular", f"max {worst:.1e}; min |lambda| {float(np.min(m['lam'])):.3g}", cmd,
         yes_no(worst < 1e-15 and float(np.min(m["lam"])) > 1e-6))
+    orbits, orbit = full_symmetry_orbits(main_file)
+    minima_orbits = len({orbit[c] for c in range(len(orbit)) if m["index"][c] == 0})
+    row("classes merged under the full symmetry group of the problem (hidden units x symmetries of the input square, 64 elements; not used by the paper)",
+        "not reported", f"{orbits} orbits ({minima_orbits} of minima, {orbits - minima_orbits} of saddles); distinct loss values "
+        f"{len(np.unique(np.round(m['loss'], 6)))}", cmd, "n/a")
     for name, what in [("stationary-tanh-output-bias", "with output bias (9 parameters)"),
                        ("stationary-tanh-mean", "with the mean instead of the summed error")]:
         path = os.path.join(out, name + ".h5")
