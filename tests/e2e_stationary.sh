@@ -37,6 +37,8 @@ expect_status 2 "--solves" "$TOOL" --homotopy no --solves 0 -o "$o"
 expect_status 2 "--homotopy" "$TOOL" --homotopy sometimes -o "$o"
 expect_status 2 "--output" "$TOOL" -o "$tmp/no/such/folder/x.h5"
 expect_status 2 "--bogus" "$TOOL" --bogus
+echo "not hdf5" > "$tmp/junk.h5"
+expect_status 2 "--resume" "$TOOL" --resume --starts 3 -o "$tmp/junk.h5"
 
 run() { "$TOOL" --output-bias no --solves 3 --seed 5 "$@" >/dev/null 2>"$tmp/err" || { echo "FAIL: $TOOL $* ($(cat "$tmp/err"))"; fail=1; }; }
 run --starts 24 --threads 1 -o "$tmp/t1.h5"

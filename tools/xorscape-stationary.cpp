@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <numeric>
 #include <sstream>
 
@@ -469,11 +470,16 @@ int main(int argc, char** argv) {
                                            : std::filesystem::exists(tool.output()) ? std::filesystem::path(tool.output())
                                                                                      : std::filesystem::path();
       if (!source.empty()) {
-        h5::InputFile in(source);
-        if (!in.root().has_attribute("fingerprint") || in.root().attribute_string("fingerprint") != print)
+        std::unique_ptr<h5::InputFile> in;
+        try {
+          in = std::make_unique<h5::InputFile>(source);
+        } catch (const std::exception& e) {
+          throw cli::UsageError("--resume", "cannot read '" + source.string() + "': " + e.what());
+        }
+        if (!in->root().has_attribute("fingerprint") || in->root().attribute_string("fingerprint") != print)
           throw cli::UsageError("--resume", "'" + source.string() + "' was made with other settings (" +
-                                                (in.root().has_attribute("fingerprint") ? in.root().attribute_string("fingerprint") : "none") + ")");
-        progress = read_raw(in.root(), D);
+                                                (in->root().has_attribute("fingerprint") ? in->root().attribute_string("fingerprint") : "none") + ")");
+        progress = read_raw(in->root(), D);
         if (progress.starts_done > s.starts)
           throw cli::UsageError("--starts", "'" + source.string() + "' already holds " +
                                                 std::to_string(progress.starts_done) + " trials");
