@@ -52,7 +52,7 @@ def main():
     handles = [Patch(color="#1f3b73", label="minimum"), Patch(color="#9ecae1", label="saddle")]
     if np.any(index == dimension):
         handles.append(Patch(color="#c0392b", label="maximum"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.93), frameon=False)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.16, 0.95), frameon=False)
     ax.set_title(title, fontsize=9, pad=24)
     fig.tight_layout()
     for ext in ("png", "pdf"):
