@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""Rows of REPORT.md for the stationary-point census (Coetzee & Stonick, "488 solutions to the
+XOR problem"), read from the HDF5 files tools/reproduce.d/60-stationary.sh writes into OUT.
+
+Usage: /usr/bin/python3 plots/report_stationary.py OUT
+"""
+import itertools
+import os
+import sys
+
+import h5py
+import numpy as np
+
+PAPER_TABLE2 = {  # classes classifying at least 25/50/75/100 % (Table 2 of the paper)
+    "minimum": [17, 17, 4, 4],
+    "saddle": [44, 44, 20, 0],
+}
+
+
+def row(claim, paper, ours, command, holds):
+    print(f"| {claim} | {paper} | {ours} | `{command}` | {holds} |")
+
+
+def load(path):
+    with h5py.File(path, "r") as f:
+        s = f["summary"].attrs
+        d = {k: s[k] for k in s}
+        d["command"] = f.attrs["command_line"]
+        d["at_least"] = f["summary/classes_classifying_at_least"][()]
+        d["exactly"] = f["summary/classes_classifying_exactly"][()]
+        d["discovery"] = f["discovery/classes_found"][()]
+        d["loss"] = f["classes/loss"][()]
+        d["index"] = f["classes/index"][()]
+        d["classified"] = f["classes/classified_percent"][()]
+        d["g_ext"] = f["classes/gradient_l1_extended"][()]
+        d["g"] = f["classes/gradient_l1"][()]
+        d["lam"] = f["classes/smallest_abs_eigenvalue"][()]
+        d["dimension"] = int(f["problem"].attrs["dimension"])
+        d["reduction"] = f["problem"].attrs["reduction"]
+        d["probability"] = f["classes/probability"][()]
+    d["last_new"] = int(np.argmax(d["discovery"] == d["discovery"][-1])) + 1 if len(d["discovery"]) else 0
+    return d
+
+
+def full_symmetry_orbits(path):
+    """Classes merged under the whole symmetry group of the tanh problem on xor-pm: the 8 hidden-unit
+    symmetries times the 8 symmetries of the input square (exchanging the inputs, reflecting an
+    input; a reflection flips the sign of the targets, compensated by the output weights' sign)."""
+    with h5py.File(path, "r") as f:
+        reps = f["classes/representative"][()]
+        nh = int(f["problem"].attrs["n_hidden"])
+    def images(p):
+        for swap, r1, r2 in itertools.product((0, 1), (1, -1), (1, -1)):
+            q = p.copy()
+            for i in range(nh):
+                a, b = (p[2 * i + 1], p[2 * i]) if swap else (p[2 * i], p[2 * i + 1])
+                q[2 * i], q[2 * i + 1] = r1 * a, r2 * b
+            q[3 * nh:] *= r1 * r2
+            for perm in itertools.permutations(range(nh)):
+                for mask in range(1 << nh):
+                    h = q.copy()
+                    for i, j in enumerate(perm):
+                        sign = -1 if (mask >> i) & 1 else 1
+                        for a, b in ((2 * i, 2 * j), (2 * i + 1, 2 * j + 1), (2 * nh + i, 2 * nh + j), (3 * nh + i, 3 * nh + j)):
+                            h[a] = sign * q[b]
+                    yield h
+    orbit = [-1] * len(reps)
+    count = 0
+    for c in range(len(reps)):
+        if orbit[c] >= 0:
+            continue
+        orbit[c] = count
+        imgs = np.array(list(images(reps[c])))
+        for e in range(c + 1, len(reps)):
+            if orbit[e] < 0 and np.min(np.linalg.norm(imgs - reps[e], axis=1)) < 0.01:
+                orbit[e] = count
+        count += 1
+    return count, orbit
+
+
+def yes_no(ok, partly=False):
+    return "yes" if ok else ("partly" if partly else "no")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = sys.argv[1]
+    main_file = os.path.join(out, "stationary-tanh-paper.h5")
+    if not os.path.exists(main_file):
+        return 0
+    m = load(main_file)
+    cmd = m["command"]
+    n, last = int(m["trials"]), m["last_new"]
+    sat = f"last new class at trial {last} of {n}"
+    row("equivalence classes of stationary points (8-parameter net, summed error, mu = 0.05)", 61,
+        f"{m['classes']} ({sat})", cmd, yes_no(m["classes"] == 61))
+    row("minima classes", 17, f"{m['minima']}", cmd, yes_no(m["minima"] == 17))
+    row("saddle classes", 44, f"{m['saddles']}", cmd, yes_no(m["saddles"] == 44))
+    row("maxima", 0, f"{m['maxima']}", cmd, yes_no(m["maxima"] == 0))
+    row("solutions (class sizes summed; the paper assumes 8 per class)", "488 (136 minima)",
+        f"{m['solutions']} ({m['minimum_solutions']} minima; the origin is a class of one point)", cmd,
+        yes_no(m["solutions"] == 488 and m["minimum_solutions"] == 136))
+    # Table 2: columns 25, 50, 75, 100 % are indices 1..4 of classes_classifying_at_least.
+    for r, kind in enumerate(["minimum", "saddle"]):
+        ours = [int(v) for v in m["at_least"][r][1:]]
+        paper = PAPER_TABLE2[kind]
+        matches = sum(a == b for a, b in zip(ours, paper))
+        row(f"Table 2, {kind} classes classifying >= 25/50/75/100 %", "/".join(map(str, paper)),
+            "/".join(map(str, ours)) + f" (origin: 0 % - its outputs are all 0)" * (kind == "minimum"),
+            cmd, yes_no(matches == 4, matches >= 2))
+    worst = float(np.max(m["g_ext"])) if len(m["g_ext"]) else float("nan")
+    row("every class confirmed: ||grad E||_1 in long double after polishing; smallest |Hessian eigenvalue|",
+        "< 1e-10; non-singular", f"max {worst:.1e}; min |lambda| {float(np.min(m['lam'])):.3g}", cmd,
+        yes_no(worst < 1e-15 and float(np.min(m["lam"])) > 1e-6))
+    orbits, orbit = full_symmetry_orbits(main_file)
+    minima_orbits = len({orbit[c] for c in range(len(orbit)) if m["index"][c] == 0})
+    row("classes merged under the full symmetry group of the problem (hidden units x symmetries of the input square, 64 elements; not used by the paper)",
+        "not reported", f"{orbits} orbits ({minima_orbits} of minima, {orbits - minima_orbits} of saddles); distinct loss values "
+        f"{len(np.unique(np.round(m['loss'], 6)))}", cmd, "n/a")
+    for name, what in [("stationary-tanh-output-bias", "with output bias (9 parameters)"),
+                       ("stationary-tanh-mean", "with the mean instead of the summed error")]:
+        path = os.path.join(out, name + ".h5")
+        if not os.path.exists(path):
+            continue
+        v = load(path)
+        t2 = "; Table 2 minima " + "/".join(str(int(x)) for x in v["at_least"][0][1:]) + \
+             ", saddles " + "/".join(str(int(x)) for x in v["at_least"][1][1:])
+        row(f"variant {what}: classes (minima + saddles)", "61 (17 + 44); Table 2 4/20 at 75 %, 4/0 at 100 %",
+            f"{v['classes']} ({v['minima']} + {v['saddles']}){t2}; last new class at trial {v['last_new']} of {int(v['trials'])}",
+            v["command"], "no")
+    path = os.path.join(out, "stationary-sigmoid.h5")
+    if os.path.exists(path):
+        s = load(path)
+        levels = lambda mask: ", ".join(f"{x:.3f}" for x in np.unique(np.round(s["loss"][mask], 3)))
+        row("sigmoid 2-2-1 (dissecting paper, mean L, mu = 1e-4): loss levels of minima",
+            "plateaus/trenches at L = 0.25, 0.5 (cross-sections)", levels(s["index"] == 0), s["command"], "partly")
+        near = np.abs(s["loss"] - 0.25) < 0.01
+        row("sigmoid 2-2-1: saddles at the L = 0.25 plateau (|L - 0.25| < 0.01) / all saddles",
+            "plateau at L = 0.25", f"{int(np.sum(near & (s['index'] > 0)))} / {int(np.sum(s['index'] > 0))}; "
+            f"saddle levels {levels(s['index'] > 0)}", s["command"], "partly")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
