@@ -360,3 +360,59 @@ Box parse_box(const std::string& text, const ParameterLayout& layout, double def
 }
 
 }  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+
+CombinedEntropy combine_estimates(const std::vector<std::vector<double>>& ln_g,
+                                  const std::vector<std::vector<std::uint8_t>>& known, const LossBinning& binning) {
+  CombinedEntropy c;
+  const int K = static_cast<int>(ln_g.size());
+  if (K == 0) throw std::invalid_argument("no estimates to combine");
+  int lo = 0, hi = binning.bins() - 1;
+  for (int k = 0; k < K; ++k) {
+    int first = -1, last = -1;
+    for (int b = 0; b < binning.bins(); ++b)
+      if (known[k][b]) {
+        if (first < 0) first = b;
+        last = b;
+      }
+    if (first < 0) throw std::invalid_argument("an estimate knows no bin");
+    lo = std::max(lo, first);
+    hi = std::min(hi, last);
+  }
+  if (lo > hi) throw std::runtime_error("the estimates share no range of bins");
+  c.first_bin = lo;
+  c.last_bin = hi;
+  const int n = hi - lo + 1;
+  for (int b = lo; b <= hi; ++b) c.loss.push_back(binning.centre(b));
+  for (int k = 0; k < K; ++k) {
+    std::vector<double> v(n);
+    for (int i = 0; i < n; ++i) {
+      const int b = lo + i;
+      if (known[k][b]) {
+        v[i] = ln_g[k][b];
+        continue;
+      }
+      int left = b - 1, right = b + 1;
+      while (!known[k][left]) --left;  // lo and hi are known, so both searches end inside the span
+      while (!known[k][right]) ++right;
+      const double t = (binning.centre(b) - binning.centre(left)) / (binning.centre(right) - binning.centre(left));
+      v[i] = ln_g[k][left] + t * (ln_g[k][right] - ln_g[k][left]);
+      ++c.interpolated;
+    }
+    c.each.push_back(std::move(v));
+  }
+  c.mean.assign(n, 0.0);
+  c.spread.assign(n, 0.0);
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < K; ++k) c.mean[i] += c.each[k][i] / K;
+    if (K > 1) {
+      double s = 0.0;
+      for (int k = 0; k < K; ++k) s += (c.each[k][i] - c.mean[i]) * (c.each[k][i] - c.mean[i]);
+      c.spread[i] = std::sqrt(s / (K - 1));
+    }
+  }
+  return c;
+}
+
+}  // namespace xorscape::entropy

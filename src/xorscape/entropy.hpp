@@ -143,3 +143,19 @@ namespace xorscape::entropy {
 // group, a parameter name (paper notation) sets one. Throws std::invalid_argument.
 Box parse_box(const std::string& text, const ParameterLayout& layout, double default_half_width);
 }  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+// K estimates of ln g over the same binning combined over the bins every estimate knows:
+// the span [first_bin, last_bin] from the highest first known bin to the lowest last known bin.
+// A bin inside the span that one estimate lacks (rare: an unvisited gap) is filled by linear
+// interpolation in that estimate and counted in `interpolated`.
+struct CombinedEntropy {
+  int first_bin = 0, last_bin = -1;
+  std::vector<double> loss;               // bin centres
+  std::vector<double> mean, spread;       // mean and sample standard deviation over estimates (0 for K = 1)
+  std::vector<std::vector<double>> each;  // K x bins of the span
+  int interpolated = 0;
+};
+CombinedEntropy combine_estimates(const std::vector<std::vector<double>>& ln_g,
+                                  const std::vector<std::vector<std::uint8_t>>& known, const LossBinning& binning);
+}  // namespace xorscape::entropy

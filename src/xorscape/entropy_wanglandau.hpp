@@ -775,3 +775,37 @@ void ReplicaExchangeWangLandau<Model>::load(const std::filesystem::path& path) {
 }
 
 }  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+// A single Wang-Landau walker over the whole binning from a uniform random state, outside any
+// driver: for benchmarks and for studies of the sampler itself.
+template <class Model>
+Walker<Model> standalone_walker(Model model, const LossBinning& binning, std::uint64_t seed, double ln_f) {
+  Walker<Model> w(std::move(model));
+  w.rng = RandomStream(seed, {0x424eULL});
+  w.first = 0;
+  w.count = binning.bins();
+  w.phase = Phase::wang_landau;
+  w.ln_f = ln_f;
+  w.check_interval = std::max<std::int64_t>(10000, 20LL * w.count);
+  w.ln_g.assign(w.count, 0.0);
+  w.histogram.assign(w.count, 0);
+  w.production.assign(w.count, 0);
+  w.visited.assign(w.count, 0);
+  const int D = w.model.dimension();
+  w.step.resize(D);
+  std::vector<double> x(D);
+  for (int k = 0; k < D; ++k) {
+    w.step[k] = 0.1 * (w.model.upper(k) - w.model.lower(k));
+    x[k] = w.rng.uniform(w.model.lower(k), w.model.upper(k));
+  }
+  w.proposed.assign(D, 0);
+  w.accepted.assign(D, 0);
+  w.bin = binning.index(w.model.set_state(x));
+  if (w.bin < 0) throw std::runtime_error("the energy of the first state lies outside the binning");
+  w.visited[w.bin] = 1;
+  w.visited_count = 1;
+  w.min_state = x;
+  return w;
+}
+}  // namespace xorscape::entropy
