@@ -68,7 +68,7 @@ def figure8(curves, out, shift):
     ax.set_ylabel(f"$S(L) - \\max S$ + {shift:g} $\\times$ (curve index)")
     ax.set_xlim(0, 1)
     ax.set_title(f"Microcanonical entropy, {box_label(curves[0]['box'])}")
-    ax.legend(loc="lower right", fontsize=8, ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     save(fig, out, "entropy_fig8")
 
 
