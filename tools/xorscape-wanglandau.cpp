@@ -341,8 +341,8 @@ int main(int argc, char** argv) {
     if (resume && std::filesystem::exists(checkpoint)) {
       try {
         sampler.load(checkpoint);
-      } catch (const std::invalid_argument& e) {
-        throw cli::UsageError("--resume", e.what());
+      } catch (const std::exception& e) {  // another configuration's checkpoint, or not a checkpoint at all
+        throw cli::UsageError("--checkpoint", e.what());
       }
       std::cerr << tool.name() << ": resuming from " << checkpoint.string() << " (round " << sampler.rounds() << ")\n";
     }
