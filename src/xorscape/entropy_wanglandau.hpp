@@ -259,54 +259,66 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
   const int D = w.model.dimension();
   const bool production = w.phase == Phase::production;
   const bool discovery = w.phase == Phase::discovery;
-  const std::int64_t discovery_cap = spec.discovery_steps;
   std::int64_t done = 0;
   int cur = w.local(w.bin);
-  double* ln_g = w.ln_g.data();
+  // The loop works on local copies (generator, counters, pointers) that the compiler can keep in
+  // registers; they are written back before every flatness check and at the end.
+  double* const ln_g = w.ln_g.data();
+  std::int64_t* const histogram = production ? w.production.data() : w.histogram.data();
+  std::int64_t* const proposed = w.proposed.data();
+  std::int64_t* const accepted = w.accepted.data();
+  const double* const step = w.step.data();
+  const std::uint8_t* const visited = w.visited.data();
+  const int first = w.first, count = w.count;
   while (done < n && w.phase != Phase::done) {
-    const int k = static_cast<int>(w.rng.below(static_cast<std::uint32_t>(D)));
-    const double old = w.model.state()[k];
-    const double value = old + w.step[k] * (2.0 * w.rng.uniform() - 1.0);
-    ++w.proposed[k];
-    if (value >= w.model.lower(k) && value <= w.model.upper(k)) {
-      const double energy = w.model.propose(k, value);
-      const int b = binning.index(energy);
-      if (b >= w.first && b < w.first + w.count) {
-        const int i = b - w.first;
-        bool allowed = true;
-        if (!w.visited[i]) {
-          if (production) allowed = false;  // fixed weights exist only for bins Wang-Landau saw
-          else detail::new_bin(w, i);
-        }
-        if (allowed) {
-          const double d = ln_g[cur] - ln_g[i];
-          if (d >= 0.0 || w.rng.uniform() < detail::sampler_exp(d)) {
-            w.model.accept();
-            ++w.accepted[k];
-            cur = i;
-            w.bin = b;
-            if (energy < w.min_energy) {
-              w.min_energy = energy;
-              w.min_state = w.model.state();
-            }
-            if (energy > w.max_energy) w.max_energy = energy;
-            if (discovery && !w.has_representative[i]) {
-              w.has_representative[i] = 1;
-              std::copy(w.model.state().begin(), w.model.state().end(), w.representative.begin() + std::size_t(i) * D);
+    const std::int64_t chunk = std::min(n - done, w.check_interval - w.since_check);
+    RandomStream rng = w.rng;
+    const double ln_f = production ? 0.0 : w.ln_f;
+    double min_energy = w.min_energy, max_energy = w.max_energy;
+    for (std::int64_t s = 0; s < chunk; ++s) {
+      const int k = static_cast<int>(rng.below(static_cast<std::uint32_t>(D)));
+      const double value = w.model.state()[k] + step[k] * (2.0 * rng.uniform() - 1.0);
+      ++proposed[k];
+      if (value >= w.model.lower(k) && value <= w.model.upper(k)) {
+        const double energy = w.model.propose(k, value);
+        const int i = binning.index(energy) - first;  // index() is -1 outside the binning
+        if (i >= 0 && i < count && energy >= binning.lo()) {
+          bool allowed = true;
+          if (!visited[i]) {
+            if (production) allowed = false;  // fixed weights exist only for bins Wang-Landau saw
+            else detail::new_bin(w, i);
+          }
+          if (allowed) {
+            const double d = ln_g[cur] - ln_g[i];
+            if (d >= 0.0 || rng.uniform() < detail::sampler_exp(d)) {
+              w.model.accept();
+              ++accepted[k];
+              cur = i;
+              if (energy < min_energy) {
+                min_energy = energy;
+                w.min_state = w.model.state();
+              }
+              if (energy > max_energy) max_energy = energy;
+              if (discovery && !w.has_representative[i]) {
+                w.has_representative[i] = 1;
+                std::copy(w.model.state().begin(), w.model.state().end(),
+                          w.representative.begin() + std::size_t(i) * D);
+              }
             }
           }
         }
       }
+      ln_g[cur] += ln_f;  // ln_f = 0 in production: weights stay fixed
+      ++histogram[cur];
     }
-    if (production) {
-      ++w.production[cur];
-    } else {
-      ln_g[cur] += w.ln_f;
-      ++w.histogram[cur];
-    }
-    ++w.steps;
-    ++done;
-    if (++w.since_check >= w.check_interval) detail::check(w, spec, discovery_cap);
+    w.rng = rng;
+    w.bin = first + cur;
+    w.min_energy = min_energy;
+    w.max_energy = max_energy;
+    w.steps += chunk;
+    w.since_check += chunk;
+    done += chunk;
+    if (w.since_check >= w.check_interval) detail::check(w, spec, spec.discovery_steps);
   }
   return done;
 }
