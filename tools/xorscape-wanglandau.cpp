@@ -3,6 +3,7 @@
 // production run, K independent runs, checkpoints and --resume, and the microcanonical
 // inflection-point analysis of S(L) (beta = dS/dL and its derivatives).
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -355,6 +356,11 @@ int main(int argc, char** argv) {
                                     if (seconds_since(last_checkpoint) >= checkpoint_every) {
                                       sampler.save(checkpoint);
                                       last_checkpoint = std::chrono::steady_clock::now();
+                                      if (!::isatty(STDERR_FILENO))  // a sparse line for logs
+                                        std::fprintf(stderr, "%s: %.0f s, %.3g steps, ln f progress %.0f%%, checkpoint %s\n",
+                                                     tool.name().c_str(), seconds_since(start),
+                                                     double(sampler.total_steps()), 100.0 * sampler.progress(),
+                                                     checkpoint.string().c_str());
                                     }
                                   });
     if (!done) {

@@ -58,12 +58,7 @@ inline double sampler_exp(double x) {
 inline double sampler_activate(Activation activation, double z) {
   switch (activation) {
     case Activation::sigmoid: return 1.0 / (1.0 + sampler_exp(-z));
-    case Activation::tanh: {
-      // tanh z = (1 - e^{-2|z|}) / (1 + e^{-2|z|}) with the sign of z: no cancellation for large |z|.
-      const double e = sampler_exp(-2.0 * std::abs(z));
-      const double t = (1.0 - e) / (1.0 + e);
-      return z < 0.0 ? -t : t;
-    }
+    case Activation::tanh: return std::tanh(z);  // small |z| needs expm1-like care: use the library's
     case Activation::relu: return z > 0.0 ? z : 0.0;
     case Activation::identity: return z;
   }
