@@ -2,7 +2,7 @@
 # Step 40: microcanonical entropy S(L) (dissecting paper, section 3.4, Figure 8).
 # Quick default (FULL=0): n_h in {1,2,3,4,6,10,18}, box R = 10, 200 bins, Wang-Landau to
 #   ln f = 1e-4 (not 1e-8), 2 windows, 2 runs, 2e4 production sweeps; simple sampling 4e6 points.
-# FULL=1: paper scale: 1000 bins, ln f = 1e-8, 2 windows, 4 runs, 1e6 production sweeps; 1e9
+# FULL=1: paper scale: 1000 bins, ln f = 1e-8, 4 windows, 4 runs, 1e6 production sweeps; 1e9
 #   simple-sampling points; box-dependence runs at R = 5 and 20 for n_h = 2. Resumable: finished
 #   files are skipped, interrupted runs continue from their checkpoint (--resume).
 # TINY=1: seconds-scale smoke run (3 values of n_h, 60 bins, ln f = 1e-3).
@@ -11,17 +11,17 @@ dir="$OUT/entropy"
 mkdir -p "$dir" "$OUT/figures"
 threads=$(nproc)
 if [ "${FULL:-0}" = 1 ]; then
-  NH="1 2 3 4 6 10 18"; BINS=1000; LNF=1e-8; RUNS=4; PROD=1e6; SAMPLES=1e9; BOXES="5 20"
+  NH="1 2 3 4 6 10 18"; BINS=1000; LNF=1e-8; RUNS=4; PROD=1e6; SAMPLES=1e9; BOXES="5 20"; WINDOWS=4
 elif [ "${TINY:-0}" = 1 ]; then
-  NH="1 2 18"; BINS=60; LNF=1e-3; RUNS=2; PROD=2e3; SAMPLES=2e5; BOXES=""
+  NH="1 2 18"; BINS=60; LNF=1e-3; RUNS=2; PROD=2e3; SAMPLES=2e5; BOXES=""; WINDOWS=2
 else
-  NH="1 2 3 4 6 10 18"; BINS=200; LNF=1e-4; RUNS=2; PROD=2e4; SAMPLES=4e6; BOXES=""
+  NH="1 2 3 4 6 10 18"; BINS=200; LNF=1e-4; RUNS=2; PROD=2e4; SAMPLES=4e6; BOXES=""; WINDOWS=2
 fi
 echo "entropy: n_h = $NH, $BINS bins, ln f -> $LNF, $RUNS runs, box R = 10$([ "${FULL:-0}" = 1 ] || echo ' (reduced scale: FULL=1 for 1000 bins and ln f = 1e-8)')" >&2
 wl() {  # wl OUTPUT ARGS...: skip finished files, resume interrupted ones
   local out="$1"; shift
   if [ -e "$out" ] && [ ! -e "$out.checkpoint" ]; then echo "entropy: $out exists, skipped" >&2; return; fi
-  "$BIN/xorscape-wanglandau" "$@" --bins "$BINS" --lnf-final "$LNF" --runs "$RUNS" --windows 2 \
+  "$BIN/xorscape-wanglandau" "$@" --bins "$BINS" --lnf-final "$LNF" --runs "$RUNS" --windows "$WINDOWS" \
     --production-sweeps "$PROD" --threads "$threads" --resume -o "$out"
 }
 files=()
