@@ -328,3 +328,28 @@ TEST_CASE("the sampler's inlined exponential agrees with std::exp to 1e-15 relat
     for (double z : {-800.0, -30.0, -1.0, -1e-9, 0.0, 1e-9, 0.3, 5.0, 40.0, 800.0})
       CHECK(detail::sampler_activate(a, z) == Approx(activate(a, z)).epsilon(1e-14).margin(1e-300));
 }
+
+TEST_CASE("the 1/t schedule ends at ln f = bins / steps and reproduces the exact density of |x|^2") {
+  const int d = 3, bins = 60;
+  WangLandauSpec spec;
+  spec.schedule = Schedule::one_over_t;
+  spec.ln_f_final = 2e-5;
+  spec.seed = 12;
+  spec.round_steps = 20000;
+  spec.check_interval = 2000;
+  ReplicaExchangeWangLandau<SquaredNormModel> sampler(SquaredNormModel(d), LossBinning(0.0, d, bins), spec,
+                                                      "squared norm", d * std::log(2.0));
+  REQUIRE(sampler.run());
+  const RunResult r = sampler.result(0);
+  REQUIRE(r.converged);
+  // After the switch, ln f = (visited bins) / (steps) at every check: the last entry says so.
+  REQUIRE(r.log_ln_f.size() >= 3);
+  CHECK(r.log_ln_f.back() == Approx(bins / r.log_steps.back()).epsilon(1e-12));
+  CHECK(r.log_ln_f.back() <= 2e-5);
+  const LossBinning binning(0.0, d, bins);
+  double worst = 0.0;
+  for (int b = 0; b < bins && binning.upper_edge(b) <= 1.0 + 1e-12; ++b)
+    worst = std::max(worst, std::abs(r.ln_g_wang_landau[b] -
+                                     SquaredNormModel::exact_ln_mean_density(d, binning.lower_edge(b), binning.upper_edge(b))));
+  CHECK(worst < 0.08);
+}
