@@ -15,23 +15,13 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
-
 // Evaluations per second of the whole sampler (uniform points + kernels::batch_loss + histogram).
 void benchmark(int threads) {
   std::printf("simple sampling (uniform points, kernels::batch_loss at %s, histogram), %d thread(s):\n",
               kernels::to_string(kernels::detect_simd_level()).c_str(), threads);
   for (int n_hidden : {2, 18}) {
-    const XorLoss loss(Architecture{n_hidden, Activation::sigmoid, Activation::sigmoid}, dataset_by_name("xor"));
-    const Box box = symmetric_box(loss.dimension(), 10.0);
-    const LossBinning binning(0.0, 1.0, 1000);
-    SimpleSamplingSpec spec;
-    spec.samples = n_hidden == 2 ? 8000000 : 2000000;
-    simple_sample(loss, box, binning, SimpleSamplingSpec{100000, 1, 4096});  // warm-up
-    const auto start = std::chrono::steady_clock::now();
-    simple_sample(loss, box, binning, spec);
-    const double s = seconds_since(start);
-    std::printf("  n_h = %2d: %.3g evaluations/s (%.3g per thread)\n", n_hidden, spec.samples / s,
-                spec.samples / s / threads);
+    const double rate = simple_sampling_rate(n_hidden, n_hidden == 2 ? 8000000 : 2000000);
+    std::printf("  n_h = %2d: %.3g evaluations/s (%.3g per thread)\n", n_hidden, rate, rate / threads);
   }
 }
 

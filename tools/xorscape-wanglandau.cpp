@@ -63,6 +63,9 @@ void benchmark() {
   }
   std::printf("  two walkers, n_h = 2: %.3g steps/s on 1 thread, %.3g on 2 threads: speed-up %.2f\n", rate[0],
               rate[1], rate[1] / rate[0]);
+  std::printf("simple sampling (kernels::batch_loss at %s), %d thread(s): n_h = 2: %.3g evaluations/s, n_h = 18: %.3g\n",
+              kernels::to_string(kernels::detect_simd_level()).c_str(), omp_get_max_threads(),
+              simple_sampling_rate(2, 4000000), simple_sampling_rate(18, 1000000));
 }
 
 // Mean and sample standard deviation of rows [from, from + K) of `each`.

@@ -416,3 +416,19 @@ CombinedEntropy combine_estimates(const std::vector<std::vector<double>>& ln_g,
 }
 
 }  // namespace xorscape::entropy
+
+#include <chrono>
+
+namespace xorscape::entropy {
+
+double simple_sampling_rate(int n_hidden, std::int64_t samples) {
+  const XorLoss loss(Architecture{n_hidden, Activation::sigmoid, Activation::sigmoid}, dataset_by_name("xor"));
+  const Box box = symmetric_box(loss.dimension(), 10.0);
+  const LossBinning binning(0.0, 1.0, 1000);
+  simple_sample(loss, box, binning, SimpleSamplingSpec{std::min<std::int64_t>(samples, 100000), 1, 4096});
+  const auto start = std::chrono::steady_clock::now();
+  simple_sample(loss, box, binning, SimpleSamplingSpec{samples, 2, 4096});
+  return samples / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace xorscape::entropy

@@ -159,3 +159,9 @@ struct CombinedEntropy {
 CombinedEntropy combine_estimates(const std::vector<std::vector<double>>& ln_g,
                                   const std::vector<std::vector<std::uint8_t>>& known, const LossBinning& binning);
 }  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+// Evaluations per second (wall clock, all threads) of simple sampling for the sigmoid XOR network
+// with n_hidden hidden neurons, box R = 10, 1000 bins, `samples` points after a short warm-up.
+double simple_sampling_rate(int n_hidden, std::int64_t samples);
+}  // namespace xorscape::entropy
