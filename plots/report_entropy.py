@@ -122,7 +122,11 @@ def main():
         text = []
         for R, f in sorted(boxes, key=lambda t: t[0]):
             L, S = f["entropy/loss"][:], f["entropy/S"][:]
-            text.append(f"R={R:g}: S(0)-S(0.5) = {S[0] - S[np.argmin(np.abs(L - 0.5))]:.2f}")
+            flags = " ".join(f"{q:g}:{'peak' if peak_at(L, S, q) else 'none'}" for q in (0.0, 0.25, 0.75, 1.0)
+                             if peak_at(L, S, q) is not None)
+            text.append(f"R={R:g}: lowest L {float(f.attrs['lowest_loss']):.1e}, S(L_lowest bin)-S(0.5) = "
+                        f"{S[0] - S[np.argmin(np.abs(L - 0.5))]:.1f}, S(0.75)-S(0.5) = "
+                        f"{S[np.argmin(np.abs(L - 0.75))] - S[np.argmin(np.abs(L - 0.5))]:.1f}, [{flags}]")
         rows.append(("shape depends on the box (n_h = 2)", "box not stated", "; ".join(text), command(boxes[0][1]), "n/a"))
     for n, f in sorted(main_runs.items()):
         rows.append((f"Wang-Landau cost, n_h = {n}", "-", f"{int(f.attrs['total_steps']):.3g} steps in {float(f.attrs['wall_seconds']):.1f} s "
