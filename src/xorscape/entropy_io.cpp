@@ -13,7 +13,7 @@ void add_problem_options(cli::po::options_description& options) {
       ("output-activation", po::value<std::string>()->default_value("sigmoid"),
        "output activation: sigmoid|tanh (must be bounded: the loss range is binned)")
       ("data", po::value<std::string>()->default_value("xor"), "truth table: xor|xor-centered|xor-pm")
-      ("box", po::value<std::string>()->default_value("10"),
+      ("box", po::value<std::string>()->default_value("20"),
        "half-width R of the sampled box [-R,R]^D (parameter units); per-group overrides: '10,w2=20,b2=5' "
        "(groups w1 b1 w2 b2, or single parameter names such as w1_12)")
       ("bins", po::value<int>()->default_value(1000), "uniform loss bins over [0, L_max] (L_max = 1 for xor)")
@@ -32,7 +32,7 @@ EntropyProblem read_problem(const cli::Tool& tool) {
   XorLoss loss(Architecture{n_hidden, hidden, output}, data);
   Box box;
   try {
-    box = parse_box(tool.get<std::string>("box"), loss.layout(), 10.0);
+    box = parse_box(tool.get<std::string>("box"), loss.layout(), 20.0);
   } catch (const std::invalid_argument& e) {
     throw cli::UsageError("--box", e.what());
   }
