@@ -62,12 +62,12 @@ PYEOF
 
 # Wang-Landau: a run on 1 thread, stopped by SIGINT and resumed on 2 threads, equals an
 # uninterrupted run on 1 thread (the unit tests check 1 vs 2 threads directly as well).
-WLARGS=(--bins 40 --lnf-final 1e-6 --production-sweeps 3e4 --runs 2 --windows 2 --round-steps 20000)
+WLARGS=(--bins 40 --lnf-final 1e-7 --production-sweeps 1e5 --runs 2 --windows 2 --round-steps 20000)
 WLARGS1=("${WLARGS[@]}" --seed 7)
 "$WL" "${WLARGS1[@]}" --threads 1 -o "$work/wl1.h5" 2>/dev/null || { echo "FAIL: wanglandau run"; fail=1; }
 "$WL" "${WLARGS1[@]}" --threads 1 -o "$work/wl3.h5" --checkpoint-every 0.01 2>/dev/null &
 pid=$!
-sleep 0.3
+sleep 0.15
 kill -INT $pid 2>/dev/null
 wait $pid
 status=$?
