@@ -67,7 +67,8 @@ WLARGS1=("${WLARGS[@]}" --seed 7)
 "$WL" "${WLARGS1[@]}" --threads 1 -o "$work/wl1.h5" 2>/dev/null || { echo "FAIL: wanglandau run"; fail=1; }
 "$WL" "${WLARGS1[@]}" --threads 1 -o "$work/wl3.h5" --checkpoint-every 0.01 2>/dev/null &
 pid=$!
-sleep 0.15
+# Interrupt once the first periodic checkpoint exists: the handlers are installed and work remains.
+for _ in $(seq 1 500); do [ -e "$work/wl3.h5.checkpoint" ] && break; sleep 0.02; done
 kill -INT $pid 2>/dev/null
 wait $pid
 status=$?
