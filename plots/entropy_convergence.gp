@@ -6,6 +6,6 @@ set format y "10^{%L}"
 set xlabel "Monte Carlo sweeps (D steps) of the window's walker"
 set ylabel "ln f"
 set key top right
-set title "Flat-histogram convergence (run 0)"
+set title sprintf("Flat-histogram convergence, n_h = %s, run 0", nh)
 plot for [w in windows] sprintf("%s/conv.dat", dir) using ($1 == 0 && $2 == w+0 ? ($3 > 0.1 ? $3 : 0.1) : 1/0):4 \
      with steps lw 2 title sprintf("window %s", w)

@@ -3,9 +3,10 @@
 xorscape-simplesample files. Writes PNG and PDF into --out:
 
   entropy_fig8         S(L) for several n_h, shifted vertically (Figure 8)
-  entropy_wl_vs_ss     Wang-Landau against simple sampling with error bars (first WL file)
+  entropy_wl_vs_ss     Wang-Landau against simple sampling with error bars (the WL file of the same n_h and box)
   entropy_beta         beta(L) = dS/dL (smoothed) for every WL file
-  entropy_convergence  ln f against Monte Carlo sweeps for every window of run 0 (first WL file)
+  entropy_convergence  ln f against Monte Carlo sweeps for every window of run 0 (the compared WL file,
+                       else the first)
 
 Usage: /usr/bin/python3 plots/entropy_figures.py --wanglandau A.h5 [B.h5 ...] [--simplesample S.h5] --out DIR
 """
@@ -145,7 +146,7 @@ def convergence(d, out):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--wanglandau", nargs="+", required=True, help="xorscape-wanglandau files (one per n_h)")
-    p.add_argument("--simplesample", help="xorscape-simplesample file (same n_h and box as the first WL file)")
+    p.add_argument("--simplesample", help="xorscape-simplesample file (compared with the WL file of its n_h and box)")
     p.add_argument("--out", required=True, help="folder for the figures")
     p.add_argument("--shift", type=float, default=5.0, help="vertical shift between curves of Figure 8")
     a = p.parse_args()
@@ -153,9 +154,18 @@ def main():
     curves = [load_wl(x) for x in a.wanglandau]
     figure8(curves, a.out, a.shift)
     beta_figure(curves, a.out)
-    convergence(curves[0], a.out)
+    shown = curves[0]
     if a.simplesample:
-        wl_vs_ss(curves[0], a.simplesample, a.out)
+        # Compare with the Wang-Landau file of the same network and box.
+        ss = h5py.File(a.simplesample, "r")
+        match = [d for d in curves
+                 if d["n_h"] == int(ss.attrs["n_hidden"]) and np.array_equal(d["box"], ss.attrs["box_upper"][:])]
+        if not match:
+            print(f"entropy_figures: no Wang-Landau file has the n_h and box of {a.simplesample}", file=sys.stderr)
+            return 2
+        wl_vs_ss(match[0], a.simplesample, a.out)
+        shown = match[0]
+    convergence(shown, a.out)
     print(f"entropy_figures: wrote figures into {a.out}")
     return 0
 

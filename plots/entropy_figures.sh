@@ -21,14 +21,18 @@ while read -r n f; do
   list="$list $i:$n"
   i=$((i + 1))
 done < <(printf '%s\n' "${files[@]}" | sort -n)
+# The WL-vs-simple-sampling figure uses the WL file of the simple-sampling file's n_h
+# (and so does the convergence figure).
 first="$1"
-paste <(export_1d "$first" entropy/S) <(export_1d "$first" entropy/S_std | awk '{print $2}') > "$tmp/wl.dat"
+match="$first"
+for f in "$@"; do [ "$(nh "$f")" = "$(nh "$SS")" ] && { match="$f"; break; }; done
+paste <(export_1d "$match" entropy/S) <(export_1d "$match" entropy/S_std | awk '{print $2}') > "$tmp/wl.dat"
 paste <(export_1d "$SS" entropy/S) <(export_1d "$SS" entropy/S_error | awk '{print $2}') > "$tmp/ss.dat"
-paste <(export_1d "$first" convergence/run) <(export_1d "$first" convergence/window) \
-      <(export_1d "$first" convergence/sweeps) <(export_1d "$first" convergence/ln_f) > "$tmp/conv.dat"
+paste <(export_1d "$match" convergence/run) <(export_1d "$match" convergence/window) \
+      <(export_1d "$match" convergence/sweeps) <(export_1d "$match" convergence/ln_f) > "$tmp/conv.dat"
 windows=$(awk '$1==0 && $2>=0 {print $2}' "$tmp/conv.dat" | sort -n | uniq | tr '\n' ' ')
 gnuplot -e "dir='$tmp'; out='$OUT/entropy_fig8_gp.png'; curves='$list'" "$here/entropy_fig8.gp"
 gnuplot -e "dir='$tmp'; out='$OUT/entropy_beta_gp.png'; curves='$list'" "$here/entropy_beta.gp"
-gnuplot -e "dir='$tmp'; out='$OUT/entropy_wl_vs_ss_gp.png'; nh='$(nh "$first")'" "$here/entropy_wl_vs_ss.gp"
-gnuplot -e "dir='$tmp'; out='$OUT/entropy_convergence_gp.png'; windows='$windows'" "$here/entropy_convergence.gp"
+gnuplot -e "dir='$tmp'; out='$OUT/entropy_wl_vs_ss_gp.png'; nh='$(nh "$match")'" "$here/entropy_wl_vs_ss.gp"
+gnuplot -e "dir='$tmp'; out='$OUT/entropy_convergence_gp.png'; windows='$windows'; nh='$(nh "$match")'" "$here/entropy_convergence.gp"
 echo "entropy_figures.sh: wrote gnuplot figures into $OUT"
