@@ -5,8 +5,9 @@
 #   200 bins, Wang-Landau to ln f = 1e-5 (not 1e-8), 2 windows, 3 runs, 5e4 production sweeps;
 #   simple sampling 1e7 points.
 # FULL=1: paper scale: 1000 bins, ln f = 1e-8, 4 windows, 4 runs, 1e6 production sweeps; 1e9
-#   simple-sampling points; box-dependence runs at R = 5 and 10 for n_h = 2. Resumable: finished
-#   files are skipped, interrupted runs continue from their checkpoint (--resume).
+#   simple-sampling points (minutes at R = 20 on 2 cores); box-dependence runs at R = 5 and 10 for
+#   n_h = 2 (these converge far more slowly: possibly hours). Resumable: finished files are
+#   skipped, interrupted runs continue from their checkpoint (--resume).
 # TINY=1: seconds-scale smoke run (3 values of n_h, 60 bins, ln f = 1e-3).
 set -euo pipefail
 dir="$OUT/entropy"
