@@ -33,6 +33,18 @@ class RandomStream {
     for (auto& word : state_) word = splitmix64(s);
   }
 
+  // The complete generator state, so a long run can checkpoint a stream and continue it
+  // later with exactly the numbers it would have drawn (Wang-Landau --resume).
+  struct State {
+    std::uint64_t words[4];
+    double spare;
+    bool has_spare;
+  };
+  State state() const { return State{{state_[0], state_[1], state_[2], state_[3]}, spare_, has_spare_}; }
+  explicit RandomStream(const State& saved) : spare_(saved.spare), has_spare_(saved.has_spare) {
+    for (int i = 0; i < 4; ++i) state_[i] = saved.words[i];
+  }
+
   // A child stream: independent of this one and of every other key.
   RandomStream split(std::uint64_t key) const { return RandomStream(state_[0] ^ state_[3], {key, state_[1]}); }
 

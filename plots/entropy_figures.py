@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Figures of the density of loss (dissecting paper, section 3.4) from xorscape-wanglandau and
+xorscape-simplesample files. Writes PNG and PDF into --out:
+
+  entropy_fig8         S(L) for several n_h, shifted vertically (Figure 8)
+  entropy_wl_vs_ss     Wang-Landau against simple sampling with error bars (the WL file of the same n_h and box)
+  entropy_beta         beta(L) = dS/dL (smoothed) for every WL file
+  entropy_convergence  ln f against Monte Carlo sweeps for every window of run 0 (the compared WL file,
+                       else the first)
+
+Usage: /usr/bin/python3 plots/entropy_figures.py --wanglandau A.h5 [B.h5 ...] [--simplesample S.h5] --out DIR
+"""
+import argparse
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def load_wl(path):
+    f = h5py.File(path, "r")
+    d = {
+        "path": path,
+        "n_h": int(f.attrs["n_hidden"]),
+        "box": f.attrs["box_upper"][:],
+        "L": f["entropy/loss"][:],
+        "S": f["entropy/S"][:],
+        "S_std": f["entropy/S_std"][:],
+        "runs": int(f.attrs["runs"]),
+        "lnf": float(f.attrs["ln_f_final"]),
+    }
+    if "analysis/beta" in f:
+        d["beta"] = f["analysis/beta"][:]
+        d["beta_L"] = f["analysis/loss"][:]
+    c = f["convergence"]
+    d["conv"] = (c["run"][:], c["window"][:], c["sweeps"][:], c["ln_f"][:])
+    return d
+
+
+def box_label(box):
+    return f"R = {box[0]:g}" if np.all(box == box[0]) else "box " + ",".join(f"{b:g}" for b in box)
+
+
+def save(fig, out, name):
+    for ext in ("png", "pdf"):
+        fig.savefig(os.path.join(out, f"{name}.{ext}"), dpi=150, bbox_inches="tight")
+    plt.close(fig)
+
+
+def figure8(curves, out, shift):
+    fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    cmap = plt.get_cmap("viridis")
+    curves = sorted(curves, key=lambda d: d["n_h"])
+    for i, d in enumerate(curves):
+        offset = -np.max(d["S"]) + shift * i
+        colour = cmap(i / max(1, len(curves) - 1))
+        ax.plot(d["L"], d["S"] + offset, color=colour, lw=1.2, label=f"$n_h = {d['n_h']}$")
+        if d["runs"] > 1:
+            ax.fill_between(d["L"], d["S"] + offset - d["S_std"], d["S"] + offset + d["S_std"], color=colour,
+                            alpha=0.3, lw=0)
+    for x in (0.0, 0.25, 0.5, 0.75, 1.0):
+        ax.axvline(x, color="0.85", lw=0.8, zorder=0)
+    ax.set_xlabel("loss $L$")
+    ax.set_ylabel(f"$S(L) - \\max S$ + {shift:g} $\\times$ (curve index)")
+    ax.set_xlim(0, 1)
+    ax.set_title(f"Microcanonical entropy, {box_label(curves[0]['box'])}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    save(fig, out, "entropy_fig8")
+
+
+def wl_vs_ss(d, ss_path, out):
+    f = h5py.File(ss_path, "r")
+    L, S, err = f["entropy/loss"][:], f["entropy/S"][:], f["entropy/S_error"][:]
+    good = err < 0.1
+    fig, (ax, bx) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
+    ax.plot(d["L"], d["S"], color="C0", lw=1.2, label=f"Wang-Landau + multicanonical ({d['runs']} run(s))")
+    if d["runs"] > 1:
+        ax.fill_between(d["L"], d["S"] - d["S_std"], d["S"] + d["S_std"], color="C0", alpha=0.3, lw=0)
+    ax.errorbar(L[good], S[good], yerr=err[good], fmt=".", ms=2.5, color="C3", elinewidth=0.8,
+                label=f"simple sampling ({int(f.attrs['samples']):.2g} points, bins with error < 0.1)")
+    ax.set_ylabel("$S(L) = \\ln g(L)$")
+    ax.set_title(f"$n_h = {d['n_h']}$, {box_label(d['box'])}: Wang-Landau vs simple sampling")
+    ax.legend(fontsize=8, loc="lower center")
+    # Difference where both exist, with the combined error: bin by bin when the binnings agree,
+    # else by interpolation (which smears the sharp peaks at multiples of 1/4: the title says so).
+    same = np.array_equal(h5py.File(d["path"], "r")["bins/edges"][:], f["bins/edges"][:])
+    if same:
+        idx = np.searchsorted(d["L"], L[good])
+        idx = np.clip(idx, 0, len(d["L"]) - 1)
+        hit = np.isclose(d["L"][idx], L[good], rtol=0, atol=1e-12)
+        wl = np.where(hit, d["S"][idx], np.nan)
+        wl_err = np.where(hit, d["S_std"][idx], np.nan)
+    else:
+        wl = np.interp(L[good], d["L"], d["S"], left=np.nan, right=np.nan)
+        wl_err = np.interp(L[good], d["L"], d["S_std"], left=np.nan, right=np.nan)
+        bx.set_title("(different binnings: WL interpolated)", fontsize=8)
+    bx.errorbar(L[good], wl - S[good], yerr=np.sqrt(err[good] ** 2 + wl_err ** 2), fmt=".", ms=2.5, color="k",
+                elinewidth=0.6)
+    bx.axhline(0, color="0.5", lw=0.8)
+    bx.set_xlabel("loss $L$")
+    bx.set_ylabel("WL $-$ simple")
+    save(fig, out, "entropy_wl_vs_ss")
+
+
+def beta_figure(curves, out):
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    cmap = plt.get_cmap("viridis")
+    curves = sorted([d for d in curves if "beta" in d], key=lambda d: d["n_h"])
+    for i, d in enumerate(curves):
+        ax.plot(d["beta_L"], d["beta"], color=cmap(i / max(1, len(curves) - 1)), lw=1.0, label=f"$n_h = {d['n_h']}$")
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.set_xlabel("loss $L$")
+    ax.set_ylabel("$\\beta(L) = dS/dL$ (smoothed)")
+    ax.set_xlim(0, 1)
+    if curves:
+        lo, hi = np.percentile(np.concatenate([d["beta"] for d in curves]), [2, 98])
+        ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
+    ax.set_title("Microcanonical inverse temperature")
+    ax.legend(fontsize=8, ncol=2)
+    save(fig, out, "entropy_beta")
+
+
+def convergence(d, out):
+    run, window, sweeps, lnf = d["conv"]
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    sel = run == 0
+    for w in sorted(set(window[sel])):
+        m = sel & (window == w)
+        if w < 0:
+            continue  # the discovery phase's end carries no sweep count of the windows
+        ax.step(np.maximum(sweeps[m], 1e-1), lnf[m], where="post", lw=1.2, marker=".", ms=3, label=f"window {w}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("Monte Carlo sweeps ($D$ steps) of the window's walker")
+    ax.set_ylabel("$\\ln f$")
+    ax.set_title(f"Flat-histogram convergence, $n_h = {d['n_h']}$, run 0")
+    ax.legend(fontsize=8)
+    save(fig, out, "entropy_convergence")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--wanglandau", nargs="+", required=True, help="xorscape-wanglandau files (one per n_h)")
+    p.add_argument("--simplesample", help="xorscape-simplesample file (compared with the WL file of its n_h and box)")
+    p.add_argument("--out", required=True, help="folder for the figures")
+    p.add_argument("--shift", type=float, default=5.0, help="vertical shift between curves of Figure 8")
+    a = p.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    curves = [load_wl(x) for x in a.wanglandau]
+    figure8(curves, a.out, a.shift)
+    beta_figure(curves, a.out)
+    shown = curves[0]
+    if a.simplesample:
+        # Compare with the Wang-Landau file of the same network and box.
+        ss = h5py.File(a.simplesample, "r")
+        match = [d for d in curves
+                 if d["n_h"] == int(ss.attrs["n_hidden"]) and np.array_equal(d["box"], ss.attrs["box_upper"][:])]
+        if not match:
+            print(f"entropy_figures: no Wang-Landau file has the n_h and box of {a.simplesample}", file=sys.stderr)
+            return 2
+        wl_vs_ss(match[0], a.simplesample, a.out)
+        shown = match[0]
+    convergence(shown, a.out)
+    print(f"entropy_figures: wrote figures into {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# gnuplot versions of the entropy figures: exports the data with xorscape-export and runs the
+# plots/entropy_*.gp scripts. Writes entropy_fig8_gp.png, entropy_wl_vs_ss_gp.png,
+# entropy_beta_gp.png and entropy_convergence_gp.png into OUT.
+# Usage: plots/entropy_figures.sh BUILD_DIR OUT SIMPLESAMPLE.h5 WANGLANDAU.h5 [MORE_WANGLANDAU.h5 ...]
+set -euo pipefail
+BIN="$1"; OUT="$2"; SS="$3"; shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export_1d() { "$BIN/xorscape-export" "$1" "$2" | grep -v '^#'; }
+nh() { h5dump -a n_hidden "$1" 2>/dev/null | sed -n 's/^ *(0): *//p' | head -1; }
+# Figure 8: every WL file, S - max S + 5 i (i in order of n_h).
+files=()
+for f in "$@"; do files+=("$(nh "$f") $f"); done
+i=0; list=""
+while read -r n f; do
+  export_1d "$f" entropy/S | awk -v s=$((5 * i)) 'NR==FNR{if(NR==1||$2>m)m=$2;next}{print $1, $2-m+s}' - <(export_1d "$f" entropy/S) \
+    > "$tmp/fig8_$i.dat"
+  export_1d "$f" analysis/beta > "$tmp/beta_$i.dat"
+  list="$list $i:$n"
+  i=$((i + 1))
+done < <(printf '%s\n' "${files[@]}" | sort -n)
+# The WL-vs-simple-sampling figure uses the WL file of the simple-sampling file's n_h
+# (and so does the convergence figure).
+first="$1"
+match="$first"
+for f in "$@"; do [ "$(nh "$f")" = "$(nh "$SS")" ] && { match="$f"; break; }; done
+paste <(export_1d "$match" entropy/S) <(export_1d "$match" entropy/S_std | awk '{print $2}') > "$tmp/wl.dat"
+paste <(export_1d "$SS" entropy/S) <(export_1d "$SS" entropy/S_error | awk '{print $2}') > "$tmp/ss.dat"
+paste <(export_1d "$match" convergence/run) <(export_1d "$match" convergence/window) \
+      <(export_1d "$match" convergence/sweeps) <(export_1d "$match" convergence/ln_f) > "$tmp/conv.dat"
+windows=$(awk '$1==0 && $2>=0 {print $2}' "$tmp/conv.dat" | sort -n | uniq | tr '\n' ' ')
+gnuplot -e "dir='$tmp'; out='$OUT/entropy_fig8_gp.png'; curves='$list'" "$here/entropy_fig8.gp"
+gnuplot -e "dir='$tmp'; out='$OUT/entropy_beta_gp.png'; curves='$list'" "$here/entropy_beta.gp"
+gnuplot -e "dir='$tmp'; out='$OUT/entropy_wl_vs_ss_gp.png'; nh='$(nh "$match")'" "$here/entropy_wl_vs_ss.gp"
+gnuplot -e "dir='$tmp'; out='$OUT/entropy_convergence_gp.png'; windows='$windows'; nh='$(nh "$match")'" "$here/entropy_convergence.gp"
+echo "entropy_figures.sh: wrote gnuplot figures into $OUT"

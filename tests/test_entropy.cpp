@@ -1,0 +1,355 @@
+// Density of loss: binning, normalisation, incremental model, Wang-Landau against exact and
+// simple-sampling densities, determinism, checkpoints, and the inflection-point analysis.
+#include <catch2/catch.hpp>
+#include <omp.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "xorscape/entropy.hpp"
+#include "xorscape/entropy_models.hpp"
+#include "xorscape/entropy_wanglandau.hpp"
+#include "xorscape/rng.hpp"
+
+using namespace xorscape;
+using namespace xorscape::entropy;
+
+namespace {
+
+XorLoss xor_loss(int n_hidden, Activation hidden = Activation::sigmoid, const char* data = "xor") {
+  return XorLoss(Architecture{n_hidden, hidden, Activation::sigmoid}, dataset_by_name(data));
+}
+
+// Wang-Landau on E = |x|^2 in [-1,1]^d, joined and normalised to the cube's volume 2^d.
+RunResult squared_norm_density(int d, int bins, int windows, double ln_f_final, std::uint64_t seed,
+                               std::int64_t production_steps = 0) {
+  WangLandauSpec spec;
+  spec.windows = windows;
+  spec.ln_f_final = ln_f_final;
+  spec.seed = seed;
+  spec.round_steps = 20000;
+  spec.check_interval = 2000;
+  spec.production_steps = production_steps;
+  ReplicaExchangeWangLandau<SquaredNormModel> sampler(SquaredNormModel(d), LossBinning(0.0, d, bins), spec,
+                                                      "squared norm", d * std::log(2.0));
+  REQUIRE(sampler.run());
+  return sampler.result(0);
+}
+
+}  // namespace
+
+TEST_CASE("loss binning puts every value of the range into the bin whose edges enclose it") {
+  const LossBinning uniform(0.0, 1.0, 1000);
+  CHECK(uniform.bins() == 1000);
+  CHECK(uniform.index(0.0) == 0);
+  CHECK(uniform.index(1.0) == 999);
+  CHECK(uniform.index(0.2505) == 250);
+  CHECK(uniform.index(-1e-12) == -1);
+  CHECK(uniform.index(1.0 + 1e-12) == -1);
+  CHECK(uniform.index(std::nan("")) == -1);
+  const LossBinning fine(0.0, 1.0, 100, 0.05, 50);  // 5 coarse bins below 0.05 become 50 fine ones
+  CHECK(fine.bins() == 145);
+  CHECK(fine.width(0) == Approx(0.001).epsilon(1e-12));
+  CHECK(fine.width(144) == Approx(0.01).epsilon(1e-12));
+  RandomStream rng(3);
+  for (int t = 0; t < 10000; ++t) {
+    const double v = rng.uniform();
+    const int b = fine.index(v);
+    REQUIRE(b >= 0);
+    CHECK(fine.lower_edge(b) <= v);
+    CHECK(v < fine.upper_edge(b) + 1e-15);
+  }
+}
+
+TEST_CASE("normalised density integrates to the box volume") {
+  const LossBinning binning(0.0, 1.0, 10, 0.2, 8);
+  std::vector<double> ln_g(binning.bins());
+  std::vector<std::uint8_t> known(binning.bins(), 1);
+  known[3] = 0;
+  for (int b = 0; b < binning.bins(); ++b) ln_g[b] = 500.0 * std::sin(b);  // a huge dynamic range
+  normalise_ln_g(ln_g, known, binning, 30.0);
+  double top = -1e300;
+  for (int b = 0; b < binning.bins(); ++b)
+    if (known[b]) top = std::max(top, ln_g[b] + std::log(binning.width(b)));
+  double sum = 0.0;
+  for (int b = 0; b < binning.bins(); ++b)
+    if (known[b]) sum += std::exp(ln_g[b] + std::log(binning.width(b)) - top);
+  CHECK(top + std::log(sum) == Approx(30.0).margin(1e-12));
+}
+
+TEST_CASE("incremental one-parameter loss update equals full recomputation") {
+  for (const char* data : {"xor", "xor-centered"})
+    for (Activation hidden : {Activation::sigmoid, Activation::tanh, Activation::relu})
+      for (int n : {1, 2, 5, 18}) {
+        const XorLoss loss = xor_loss(n, hidden, data);
+        const Box box = symmetric_box(loss.dimension(), 8.0);
+        XorNetworkModel model(loss, box);
+        RandomStream rng(11, {static_cast<std::uint64_t>(n)});
+        std::vector<double> x(loss.dimension());
+        for (double& v : x) v = rng.uniform(-8.0, 8.0);
+        CHECK(model.set_state(x) == loss.value(x));
+        double worst = 0.0;
+        for (int step = 0; step < 20000; ++step) {
+          const int k = static_cast<int>(rng.below(loss.dimension()));
+          const double value = rng.uniform(-8.0, 8.0);
+          std::vector<double> moved = model.state();
+          moved[k] = value;
+          const double predicted = model.propose(k, value);
+          worst = std::max(worst, std::abs(predicted - loss.value(moved)));
+          if (rng.uniform() < 0.5) model.accept();
+        }
+        INFO("data " << data << ", activation " << to_string(hidden) << ", n_h " << n);
+        CHECK(worst < 1e-12);
+        CHECK(std::abs(model.energy() - loss.value(model.state())) < 1e-12);
+      }
+}
+
+TEST_CASE("Wang-Landau and its production run reproduce the exact density of states of |x|^2 in a 3-cube") {
+  // d = 3, 60 bins over [0, 3]; the exact ln g is known for E <= 1 (the ball inside the cube),
+  // compared as the exact mean density of each bin. Tolerances: 0.08 for Wang-Landau to
+  // ln f = 1e-5 (its statistical error saturates there), 0.025 after 4e6 multicanonical steps.
+  const int d = 3, bins = 60;
+  const RunResult r = squared_norm_density(d, bins, 1, 1e-5, 5, 4000000);
+  const LossBinning binning(0.0, d, bins);
+  double worst_wl = 0.0, worst_prod = 0.0;
+  for (int b = 0; b < bins && binning.upper_edge(b) <= 1.0 + 1e-12; ++b) {
+    REQUIRE(r.known_wang_landau[b]);
+    REQUIRE(r.known_production[b]);
+    const double exact = SquaredNormModel::exact_ln_mean_density(d, binning.lower_edge(b), binning.upper_edge(b));
+    worst_wl = std::max(worst_wl, std::abs(r.ln_g_wang_landau[b] - exact));
+    worst_prod = std::max(worst_prod, std::abs(r.ln_g_production[b] - exact));
+  }
+  CHECK(worst_wl < 0.08);
+  CHECK(worst_prod < 0.025);
+}
+
+TEST_CASE("replica-exchange windows with a production run reproduce the exact density of |x|^2") {
+  // d = 4, 80 bins, 3 windows joined where their slopes agree; tolerances 0.1 (Wang-Landau to
+  // ln f = 1e-5) and 0.04 (3e6 multicanonical steps per window).
+  const int d = 4, bins = 80;
+  const RunResult r = squared_norm_density(d, bins, 3, 1e-5, 9, 3000000);
+  const LossBinning binning(0.0, d, bins);
+  REQUIRE(r.window_first.size() == 3);
+  REQUIRE(r.joins_wang_landau.size() == 2);
+  double worst_wl = 0.0, worst_prod = 0.0;
+  for (int b = 0; b < bins && binning.upper_edge(b) <= 1.0 + 1e-12; ++b) {
+    const double exact = SquaredNormModel::exact_ln_mean_density(d, binning.lower_edge(b), binning.upper_edge(b));
+    worst_wl = std::max(worst_wl, std::abs(r.ln_g_wang_landau[b] - exact));
+    REQUIRE(r.known_production[b]);
+    worst_prod = std::max(worst_prod, std::abs(r.ln_g_production[b] - exact));
+  }
+  CHECK(worst_wl < 0.1);
+  CHECK(worst_prod < 0.04);
+}
+
+TEST_CASE("joining windows removes each window's arbitrary offset") {
+  // ln g = (b - 20)^2 / 40 seen through two windows with different constants.
+  std::vector<double> a, b;
+  for (int i = 0; i < 30; ++i) a.push_back((i - 20.0) * (i - 20.0) / 40.0 + 3.0);
+  for (int i = 20; i < 50; ++i) b.push_back((i - 20.0) * (i - 20.0) / 40.0 - 7.5);
+  std::vector<std::uint8_t> known;
+  std::vector<int> joins;
+  const auto joined = join_windows({0, 20}, {a, b}, {std::vector<std::uint8_t>(30, 1), std::vector<std::uint8_t>(30, 1)},
+                                   50, known, &joins);
+  REQUIRE(joins.size() == 1);
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(known[i]);
+    CHECK(joined[i] == Approx((i - 20.0) * (i - 20.0) / 40.0 + 3.0).margin(1e-12));
+  }
+}
+
+TEST_CASE("smoothed derivatives of a quartic are exact and its extrema and inflections are found") {
+  std::vector<double> L, S;
+  for (int i = 0; i < 200; ++i) {
+    const double x = i / 199.0;
+    L.push_back(x);
+    S.push_back(-(x - 0.5) * (x - 0.5) + 0.3 * (x - 0.5) * (x - 0.5) * (x - 0.5) * (x - 0.5) * 20.0);
+  }
+  const Derivatives d = smoothed_derivatives(L, S, 0.05);
+  for (size_t i = 0; i < L.size(); ++i) {
+    const double t = L[i] - 0.5;
+    CHECK(d.beta[i] == Approx(-2.0 * t + 24.0 * t * t * t).margin(1e-8));
+    CHECK(d.gamma[i] == Approx(-2.0 + 72.0 * t * t).margin(1e-7));
+  }
+  // S = -t^2 + 6 t^4 (t = L - 0.5): maximum at t = 0, minima at t = +-1/sqrt(12); beta has its
+  // maximum at t = -1/6 and minimum at t = +1/6 (inflections of S); gamma its minimum at t = 0.
+  const auto f = features(L, d);
+  auto near = [&](const std::string& kind, double where) {
+    for (const auto& x : f)
+      if (x.kind == kind && std::abs(x.loss - where) < 2e-3) return true;
+    return false;
+  };
+  CHECK(near("S_maximum", 0.5));
+  CHECK(near("S_minimum", 0.5 - 1.0 / std::sqrt(12.0)));
+  CHECK(near("S_minimum", 0.5 + 1.0 / std::sqrt(12.0)));
+  CHECK(near("beta_maximum", 0.5 - 1.0 / 6.0));
+  CHECK(near("beta_minimum", 0.5 + 1.0 / 6.0));
+  CHECK(near("gamma_minimum", 0.5));
+}
+
+TEST_CASE("simple sampling gives the same histogram at any thread count") {
+  const XorLoss loss = xor_loss(2);
+  const Box box = symmetric_box(9, 10.0);
+  const LossBinning binning(0.0, 1.0, 100);
+  SimpleSamplingSpec spec;
+  spec.samples = 100000;
+  spec.seed = 4;
+  spec.block = 1000;
+  omp_set_num_threads(1);
+  const auto one = simple_sample(loss, box, binning, spec);
+  omp_set_num_threads(2);
+  const auto two = simple_sample(loss, box, binning, spec);
+  CHECK(one.counts == two.counts);
+  CHECK(one.min_loss == two.min_loss);
+  CHECK(one.min_point == two.min_point);
+  CHECK(one.samples == 100000);
+  CHECK(loss.value(one.min_point) == one.min_loss);
+}
+
+TEST_CASE("Wang-Landau gives identical results at one and two threads") {
+  const XorLoss loss = xor_loss(2);
+  const Box box = symmetric_box(9, 10.0);
+  WangLandauSpec spec;
+  spec.windows = 2;
+  spec.runs = 2;
+  spec.ln_f_final = 1e-2;
+  spec.round_steps = 20000;
+  spec.production_steps = 50000;
+  spec.seed = 3;
+  auto once = [&](int threads) {
+    omp_set_num_threads(threads);
+    ReplicaExchangeWangLandau<XorNetworkModel> s(XorNetworkModel(loss, box), LossBinning(0.0, 1.0, 50), spec, "xor",
+                                                 box.ln_volume());
+    REQUIRE(s.run());
+    return std::make_pair(s.result(0), s.result(1));
+  };
+  const auto a = once(1), b = once(2);
+  CHECK(a.first.ln_g_wang_landau == b.first.ln_g_wang_landau);
+  CHECK(a.first.ln_g_production == b.first.ln_g_production);
+  CHECK(a.second.ln_g_production == b.second.ln_g_production);
+  CHECK(a.first.ln_g_production != a.second.ln_g_production);  // the runs are independent
+}
+
+TEST_CASE("a run resumed from a checkpoint ends exactly where an uninterrupted run ends") {
+  const XorLoss loss = xor_loss(2);
+  const Box box = symmetric_box(9, 10.0);
+  WangLandauSpec spec;
+  spec.windows = 2;
+  spec.ln_f_final = 1e-2;
+  spec.round_steps = 10000;
+  spec.production_steps = 30000;
+  spec.seed = 8;
+  const LossBinning binning(0.0, 1.0, 40);
+  auto make = [&] {
+    return ReplicaExchangeWangLandau<XorNetworkModel>(XorNetworkModel(loss, box), binning, spec, "xor", box.ln_volume());
+  };
+  auto whole = make();
+  REQUIRE(whole.run());
+  const std::filesystem::path path = std::filesystem::temp_directory_path() / "xorscape-test-entropy.checkpoint";
+  REQUIRE(whole.rounds() >= 4);
+  for (std::int64_t stop_after : {std::int64_t{1}, whole.rounds() / 2, whole.rounds() - 1}) {
+    auto first = make();
+    std::int64_t rounds = 0;
+    CHECK_FALSE(first.run([&] { return rounds >= stop_after; }, [&] { ++rounds; }));
+    first.save(path);
+    auto second = make();
+    second.load(path);
+    REQUIRE(second.run());
+    CHECK(second.total_steps() == whole.total_steps());
+    CHECK(second.result(0).ln_g_wang_landau == whole.result(0).ln_g_wang_landau);
+    CHECK(second.result(0).ln_g_production == whole.result(0).ln_g_production);
+  }
+  std::filesystem::remove(path);
+  // A checkpoint of other settings is refused.
+  auto first = make();
+  std::int64_t rounds = 0;
+  first.run([&] { return rounds >= 1; }, [&] { ++rounds; });
+  first.save(path);
+  spec.seed = 9;
+  auto other = make();
+  CHECK_THROWS_AS(other.load(path), std::invalid_argument);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("Wang-Landau agrees with simple sampling for n_h = 2 where simple sampling has statistics") {
+  // Box [-4, 4]^9, 30 bins; 10^6 uniform samples against 3 Wang-Landau runs (ln f to 1e-5, then
+  // 10^6 multicanonical steps). Bins with a simple-sampling error below 0.03 (>= ~1100 samples)
+  // must agree within 4 combined standard errors plus 0.01.
+  const XorLoss loss = xor_loss(2);
+  const Box box = symmetric_box(9, 4.0);
+  const LossBinning binning(0.0, 1.0, 30);
+  SimpleSamplingSpec ss;
+  ss.samples = 1000000;
+  ss.seed = 2;
+  const auto sampled = sampled_entropy(simple_sample(loss, box, binning, ss), binning, box.ln_volume());
+  WangLandauSpec spec;
+  spec.runs = 3;
+  spec.ln_f_final = 1e-5;
+  spec.round_steps = 50000;
+  spec.production_steps = 1000000;
+  spec.seed = 6;
+  ReplicaExchangeWangLandau<XorNetworkModel> wl(XorNetworkModel(loss, box), binning, spec, "xor", box.ln_volume());
+  REQUIRE(wl.run());
+  std::vector<RunResult> results;
+  for (int r = 0; r < spec.runs; ++r) results.push_back(wl.result(r));
+  int compared = 0;
+  for (size_t j = 0; j < sampled.bin.size(); ++j) {
+    const int b = sampled.bin[j];
+    if (sampled.error[j] > 0.03) continue;
+    double mean = 0.0, square = 0.0;
+    for (const auto& result : results) {
+      REQUIRE(result.known_production[b]);
+      mean += result.ln_g_production[b] / spec.runs;
+      square += result.ln_g_production[b] * result.ln_g_production[b] / spec.runs;
+    }
+    const double wl_error = std::sqrt(std::max(0.0, square - mean * mean) / (spec.runs - 1));
+    const double combined = std::sqrt(wl_error * wl_error + sampled.error[j] * sampled.error[j]);
+    INFO("bin " << b << " L " << sampled.loss[j] << ": WL " << mean << " +- " << wl_error << ", simple "
+                << sampled.entropy[j] << " +- " << sampled.error[j]);
+    CHECK(std::abs(mean - sampled.entropy[j]) < 4.0 * combined + 0.01);
+    ++compared;
+  }
+  CHECK(compared >= 8);
+}
+
+TEST_CASE("the sampler's inlined exponential agrees with std::exp to 1e-15 relative over the double range") {
+  RandomStream rng(21);
+  double worst = 0.0;
+  for (int t = 0; t < 200000; ++t) {
+    const double x = t < 100000 ? rng.uniform(-708.0, 709.0) : rng.uniform(-2.0, 2.0);
+    worst = std::max(worst, std::abs(detail::sampler_exp(x) / std::exp(x) - 1.0));
+  }
+  for (double x : {-708.0, -1.0, 0.0, 1e-300, 0.5 * std::log(2.0), 1.0, 709.0})
+    worst = std::max(worst, std::abs(detail::sampler_exp(x) / std::exp(x) - 1.0));
+  CHECK(worst < 1e-15);
+  CHECK(std::isfinite(detail::sampler_exp(1e6)));
+  CHECK(detail::sampler_exp(-1e6) > 0.0);
+  for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu})
+    for (double z : {-800.0, -30.0, -1.0, -1e-9, 0.0, 1e-9, 0.3, 5.0, 40.0, 800.0})
+      CHECK(detail::sampler_activate(a, z) == Approx(activate(a, z)).epsilon(1e-14).margin(1e-300));
+}
+
+TEST_CASE("the 1/t schedule ends at ln f = bins / steps and reproduces the exact density of |x|^2") {
+  const int d = 3, bins = 60;
+  WangLandauSpec spec;
+  spec.schedule = Schedule::one_over_t;
+  spec.ln_f_final = 2e-5;
+  spec.seed = 12;
+  spec.round_steps = 20000;
+  spec.check_interval = 2000;
+  ReplicaExchangeWangLandau<SquaredNormModel> sampler(SquaredNormModel(d), LossBinning(0.0, d, bins), spec,
+                                                      "squared norm", d * std::log(2.0));
+  REQUIRE(sampler.run());
+  const RunResult r = sampler.result(0);
+  REQUIRE(r.converged);
+  // After the switch, ln f = (visited bins) / (steps) at every check: the last entry says so.
+  REQUIRE(r.log_ln_f.size() >= 3);
+  CHECK(r.log_ln_f.back() == Approx(bins / r.log_steps.back()).epsilon(1e-12));
+  CHECK(r.log_ln_f.back() <= 2e-5);
+  const LossBinning binning(0.0, d, bins);
+  double worst = 0.0;
+  for (int b = 0; b < bins && binning.upper_edge(b) <= 1.0 + 1e-12; ++b)
+    worst = std::max(worst, std::abs(r.ln_g_wang_landau[b] -
+                                     SquaredNormModel::exact_ln_mean_density(d, binning.lower_edge(b), binning.upper_edge(b))));
+  CHECK(worst < 0.08);
+}

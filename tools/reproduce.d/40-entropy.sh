@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Step 40: microcanonical entropy S(L) (dissecting paper, section 3.4, Figure 8).
+# Quick default (FULL=0): n_h in {1,2,3,4,6,10,18}, box R = 20 (where the paper's peaks at
+#   L = 0, 1/4, 1/2, 3/4, 1 all appear; at R = 10 those at 0, 3/4 and 1 are weak or absent),
+#   200 bins, Wang-Landau to ln f = 1e-5 (not 1e-8), 2 windows, 3 runs, 5e4 production sweeps;
+#   simple sampling 1e7 points.
+# FULL=1: paper scale: 1000 bins, ln f = 1e-8, 4 windows, 4 runs, 1e6 production sweeps; 1e9
+#   simple-sampling points (minutes at R = 20 on 2 cores); box-dependence runs at R = 5 and 10 for
+#   n_h = 2 (these converge far more slowly: possibly hours). Resumable: finished files are
+#   skipped, interrupted runs continue from their checkpoint (--resume).
+# TINY=1: seconds-scale smoke run (3 values of n_h, 60 bins, ln f = 1e-3).
+set -euo pipefail
+dir="$OUT/entropy"
+mkdir -p "$dir" "$OUT/figures"
+threads=$(nproc)
+if [ "${FULL:-0}" = 1 ]; then
+  NH="1 2 3 4 6 10 18"; BINS=1000; LNF=1e-8; RUNS=4; PROD=1e6; SAMPLES=1e9; BOXES="5 10"; WINDOWS=4
+elif [ "${TINY:-0}" = 1 ]; then
+  NH="1 2 18"; BINS=60; LNF=1e-3; RUNS=2; PROD=2e3; SAMPLES=2e5; BOXES=""; WINDOWS=2
+else
+  NH="1 2 3 4 6 10 18"; BINS=200; LNF=1e-5; RUNS=3; PROD=5e4; SAMPLES=1e7; BOXES=""; WINDOWS=2
+fi
+echo "entropy: n_h = $NH, $BINS bins, ln f -> $LNF, $RUNS runs, box R = 20$([ "${FULL:-0}" = 1 ] || echo ' (reduced scale: FULL=1 for 1000 bins and ln f = 1e-8)')" >&2
+wl() {  # wl OUTPUT ARGS...: skip finished files, resume interrupted ones
+  local out="$1"; shift
+  if [ -e "$out" ] && [ ! -e "$out.checkpoint" ]; then echo "entropy: $out exists, skipped" >&2; return; fi
+  "$BIN/xorscape-wanglandau" "$@" --bins "$BINS" --lnf-final "$LNF" --runs "$RUNS" --windows "$WINDOWS" \
+    --production-sweeps "$PROD" --threads "$threads" --resume -o "$out"
+}
+files=()
+for n in $NH; do
+  wl "$dir/wanglandau_nh$n.h5" --n-hidden "$n" --box 20 --seed $((100 + n))
+  files+=("$dir/wanglandau_nh$n.h5")
+done
+for R in $BOXES; do
+  wl "$dir/wanglandau_nh2_box$R.h5" --n-hidden 2 --box "$R" --seed 200
+done
+ss="$dir/simplesample_nh2.h5"
+[ -e "$ss" ] || "$BIN/xorscape-simplesample" --n-hidden 2 --box 20 --bins "$BINS" --samples "$SAMPLES" \
+  --threads "$threads" --seed 7 -o "$ss"
+"$PY" "$root/plots/entropy_figures.py" --wanglandau "${files[@]}" --simplesample "$ss" --out "$OUT/figures" >&2
+if command -v gnuplot >/dev/null; then
+  bash "$root/plots/entropy_figures.sh" "$BIN" "$OUT/figures" "$ss" "${files[@]}" >&2
+fi
