@@ -11,13 +11,7 @@ C="$BIN/xorscape-converge"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
-expect_status() {  # expect_status STATUS PATTERN command...
-  local want="$1" pattern="$2"; shift 2
-  local err; err=$("$@" 2>&1 >/dev/null); local got=$?
-  if [ "$got" != "$want" ]; then echo "FAIL: '$*' exited $got, expected $want ($err)"; fail=1; return; fi
-  if [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$err"; then echo "FAIL: '$*' said '$err', expected '$pattern'"; fail=1; fi
-  if [ "$want" = 2 ] && [ "$(wc -l <<<"$err")" != 1 ]; then echo "FAIL: '$*' printed more than one line: $err"; fail=1; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect_status.sh"
 cd "$work"
 for tool in "$T" "$C"; do
   expect_status 0 "" "$tool" --help
