@@ -126,10 +126,15 @@ int main(int argc, char** argv) {
     const std::optional<std::string> plane_label =
         pair ? std::optional<std::string>(tr::plane_name(layout, pair->first, pair->second)) : std::nullopt;
 
-    Params center = cli::parse_parameters("--center", tool.get<std::string>("center"), layout);
+    // With --into the file's center is used; --center, when given, must agree with it.
+    Params center;
     std::string center_note;
-    if (!tool.given("center") || tool.get<std::string>("center").find_first_not_of("0123456789") == std::string::npos)
-      if (n_hidden == 2) center_note = published_solution(std::stoi(tool.get<std::string>("center"))).note;
+    if (!into || tool.given("center")) {
+      const std::string text = tool.get<std::string>("center");
+      center = cli::parse_parameters("--center", text, layout);
+      if (n_hidden == 2 && text.find_first_not_of("0123456789") == std::string::npos)
+        center_note = published_solution(std::stoi(text)).note;
+    }
 
     if (into) {
       const SliceFileFacts facts = read_slice_file(*into, plane_label);
