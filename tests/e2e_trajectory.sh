@@ -72,6 +72,21 @@ with h5py.File(sys.argv[1], "r") as f:
 print("own file ok")
 EOF
 
+# ---- the same numbers at any thread count
+"$T" --pair b1_1,b2_1 --start "-7.4,8.9;15,-2;1,1" --epochs 1e5 --threads 1 -o one.h5 2>/dev/null || say_fail "threads 1"
+"$T" --pair b1_1,b2_1 --start "-7.4,8.9;15,-2;1,1" --epochs 1e5 --threads 2 -o two.h5 2>/dev/null || say_fail "threads 2"
+"$PY" - one.h5 two.h5 <<'EOF' || fail=1
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
+    ta, tb = a["planes/b1_1,b2_1/trajectories"], b["planes/b1_1,b2_1/trajectories"]
+    assert sorted(ta) == sorted(tb) and len(ta) == 6
+    for k in ta:
+        for name in ("x", "y", "loss", "epoch"):
+            assert np.array_equal(ta[k][name][()], tb[k][name][()]), (k, name)
+        assert ta[k].attrs["outcome"] == tb[k].attrs["outcome"]
+print("threads ok")
+EOF
+
 # ---- --into: other contents kept, trajectories numbered on, no temporary left
 cp slice.h5 slice-before.h5
 "$T" --into slice.h5 --pair b1_1,b2_1 --start=-7.4,8.9 --epochs 1e5 2>/dev/null || say_fail "--into run 1"

@@ -205,7 +205,7 @@ TEST_CASE("thinning keeps the end points and the shape of a long path in a few p
   CHECK(path.epoch[1] <= 2.0);
 }
 
-TEST_CASE("a 6e7-epoch gradient-descent path is stored in a few thousand points") {
+TEST_CASE("a 6e7-epoch path is stored in a few thousand points with increasing epochs") {
   const PlaneCase c = plane_case("b1_1", "b2_1", 15.0, -2.0);
   tr::TrajectorySpec spec = spec_for(tr::Integrator::gradient_flow, 6e7);
   spec.gradient_tolerance = 0.0;
