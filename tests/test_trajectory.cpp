@@ -123,6 +123,9 @@ TEST_CASE("the start (-7.4, 8.9) in plane (b1_1, b2_1) converges with both integ
     for (double l : r.path.loss) passed_quarter = passed_quarter || (l > 0.2 && l < 0.3);
     CHECK(passed_quarter);
     CHECK(r.path.loss.front() == Approx(0.4985).margin(5e-4));
+    CHECK(r.path.epoch.back() == r.final_epoch);
+    CHECK(r.path.loss.back() == r.final_loss);
+    for (size_t i = 1; i < r.path.size(); ++i) CHECK(r.path.epoch[i] > r.path.epoch[i - 1]);
   }
 }
 

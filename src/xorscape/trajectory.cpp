@@ -433,30 +433,37 @@ TrajectoryResult run_gradient_flow(const RestrictedLoss& f, const std::vector<do
         const double factor =
             std::clamp(0.9 * std::pow(std::max(err, 1e-10), -0.14) * std::pow(previous_error, 0.08), 0.2, 5.0);
         previous_error = std::max(err, 1e-4);
-        const FlowPoint before = current;
-        // Stored points: subdivide this step where it moved or dropped more than the thinning steps.
-        if (recorder.wants(next.t / eta, next.y.data(), next.loss)) {
+        // An event inside this step ends the trajectory there (located on the interpolant).
+        std::optional<Outcome> event = check_state(next);
+        FlowPoint end_point;
+        if (event && (*event == Outcome::converged || *event == Outcome::trapped)) {
+          const double threshold = spec.loss_threshold;
+          const bool converged = *event == Outcome::converged;
+          end_point = locate_event(current, next, [&](double l, double g2) {
+            return converged ? l < threshold : g2 < tolerance2;
+          });
+        } else {
+          end_point = next;
+        }
+        // Stored points: subdivide the step (up to its end point) where it moved or dropped more
+        // than the thinning steps, so that long flow steps keep the path's shape.
+        if (recorder.wants(end_point.t / eta, end_point.y.data(), end_point.loss)) {
+          const double theta_end = (end_point.t - current.t) / h;
           double chord2 = 0.0;
-          for (int j = 0; j < k; ++j) chord2 += (next.y[j] - current.y[j]) * (next.y[j] - current.y[j]);
+          for (int j = 0; j < k; ++j) chord2 += (end_point.y[j] - current.y[j]) * (end_point.y[j] - current.y[j]);
           const double pieces =
               std::max(std::sqrt(chord2) / spec.thinning.arc_step,
-                       std::abs(next.loss - current.loss) / std::max(spec.thinning.loss_step, 1e-300));
+                       std::abs(end_point.loss - current.loss) / std::max(spec.thinning.loss_step, 1e-300));
           const int n_pieces = static_cast<int>(std::min(64.0, std::ceil(pieces)));
           for (int piece = 1; piece < n_pieces; ++piece) {
-            const double theta = static_cast<double>(piece) / n_pieces;
+            const double theta = theta_end * piece / n_pieces;
             interpolate(current, next, theta, yinterp);
             recorder.offer((current.t + theta * h) / eta, yinterp.data(), f.value(yinterp.data()));
           }
         }
-        if (auto event = check_state(next)) {
+        if (event) {
           outcome = *event;
-          if (outcome == Outcome::converged || outcome == Outcome::trapped) {
-            const double threshold = spec.loss_threshold;
-            next = locate_event(before, next, [&](double l, double g2) {
-              return outcome == Outcome::converged ? l < threshold : g2 < tolerance2;
-            });
-          }
-          current = next;
+          current = end_point;
           break;
         }
         recorder.offer(next.t / eta, next.y.data(), next.loss);
