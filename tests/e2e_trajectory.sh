@@ -11,13 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
 say_fail() { echo "FAIL: $*"; fail=1; }
-expect_status() {  # expect_status STATUS PATTERN command...
-  local want="$1" pattern="$2"; shift 2
-  local err; err=$("$@" 2>&1 >/dev/null); local got=$?
-  if [ "$got" != "$want" ]; then say_fail "'$*' exited $got, expected $want ($err)"; return; fi
-  if [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$err"; then say_fail "'$*' said '$err', expected '$pattern'"; fi
-  if [ "$want" = 2 ] && [ "$(wc -l <<<"$err")" != 1 ]; then say_fail "'$*' printed more than one line: $err"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect_status.sh"
 cd "$work"
 "$PY" "$SRC/tests/trajectory_slice_fixture.py" slice.h5 --pairs "b1_1,b2_1;w1_22,b1_1" --resolution 41 || say_fail "fixture"
 

@@ -4,7 +4,7 @@
 #                  (kernel rates and end-to-end timing in /bench)      [TINY: 41 x 41, no bench]
 #   slice-fig7.h5  plane (b1_1, b2_1), randomized batches, K = 100 scans
 #                  quick: 401 x 401; FULL: 1001 x 1001                 [TINY: 41 x 41, K = 10]
-#   slice-fig6.h5  the six Figure 6 planes, range +-15, nonrandomized, for the trajectory step
+#   slice-fig6.h5  the six Figure 6 planes, range +-20, nonrandomized, for the trajectory step
 #                  quick: 401 x 401; FULL: 1001 x 1001                 [TINY: 41 x 41]
 # Figures (OUT/figures): slice-fig7 (Python, gnuplot), slice-contact-sheet (Python, gnuplot),
 # slice-fig6-planes (Python; Figure 6 without trajectories).
@@ -23,7 +23,7 @@ else
 fi
 # The paper names the planes of Figure 6(a)-(c) through its trajectories; (d)-(f) are our
 # choice of planes with the features the text describes (see docs/xorscape-slice.md).
-fig6_planes="b1_1,b2_1;w2_12,b1_2;w1_22,b1_1;w2_11,b2_1;w1_11,w1_12;w1_21,b1_2"
+fig6_planes="b1_1,b2_1;w2_12,b1_2;w1_22,b1_1;w2_11,w2_12;w1_11,w1_12;b1_1,b1_2"  # same as 30-trajectory.sh
 
 run() {  # run FILE ARGS...: skipped when FILE exists (unless FORCE)
   local file="$1"; shift
@@ -34,7 +34,7 @@ echo "20-slice: all 36 planes at ${all_res}^2, Fig. 7 at ${res}^2 with K = $scan
      "$( [ "$FULL" = 1 ] || echo '(quick scale: Figs 6/7 at 401^2 instead of 1001^2; --full for paper scale)')" >&2
 run slice-all.h5 --center 1 --pairs all --resolution "$all_res" --range -15:15 $bench
 run slice-fig7.h5 --center 1 --pair b1_1,b2_1 --resolution "$res" --range -15:15 --batch randomized --scans "$scans" --seed 1
-run slice-fig6.h5 --center 1 --pairs "$fig6_planes" --resolution "$res" --range -15:15
+run slice-fig6.h5 --center 1 --pairs "$fig6_planes" --resolution "$res" --range -20:20
 
 figures="$OUT/figures"
 "$PY" "$root/plots/slice_fig7.py" "$OUT/slice-fig7.h5" "$figures/slice-fig7"
