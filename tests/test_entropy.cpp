@@ -203,7 +203,9 @@ TEST_CASE("simple sampling gives the same histogram at any thread count") {
   CHECK(one.min_loss == two.min_loss);
   CHECK(one.min_point == two.min_point);
   CHECK(one.samples == 100000);
-  CHECK(loss.value(one.min_point) == one.min_loss);
+  // The sampler evaluates through kernels::batch_loss, whose SIMD paths agree with the
+  // scalar reference to 1e-12 relative (tests/test_slice_kernels.cpp), not bit for bit.
+  CHECK(loss.value(one.min_point) == Approx(one.min_loss).epsilon(1e-12));
 }
 
 TEST_CASE("Wang-Landau gives identical results at one and two threads") {
