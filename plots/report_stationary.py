@@ -18,7 +18,8 @@ PAPER_TABLE2 = {  # classes classifying at least 25/50/75/100 % (Table 2 of the 
 
 
 def row(claim, paper, ours, command, holds):
-    print(f"| {claim} | {paper} | {ours} | `{command}` | {holds} |")
+    cells = [str(c).replace("|", "\\|") for c in (claim, paper, ours, f"`{command}`", holds)]
+    print("| " + " | ".join(cells) + " |")
 
 
 def load(path):

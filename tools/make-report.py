@@ -21,8 +21,12 @@ SCALES = {
 
 
 def verdict(row):
-    cells = [c.strip() for c in row.strip().strip("|").split("|")]
-    return cells[-1].lower().split()[0] if cells and cells[-1] else "?"
+    """yes / no / partly from the last cell; anything else (a measurement, a comparison) is "other"."""
+    last = row.strip().rstrip("|").rsplit("|", 1)[-1].strip().lower()
+    for word in ("yes", "partly", "no"):
+        if last.startswith(word):
+            return word
+    return "other"
 
 
 def main():
@@ -59,7 +63,8 @@ def main():
         f"Generated {now} at {SCALES.get(scale, scale)}. Every value below is read from the HDF5 files "
         "in this folder; the command column says how each was produced.",
         "",
-        "Verdicts: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) if tally else "Verdicts: none",
+        "Rows by verdict: " + ", ".join(f"{k} {tally.get(k, 0)}" for k in ("yes", "partly", "no", "other"))
+        + " (other: measurements and comparisons without a yes/no claim)",
         "",
     ]
     tail = ["## Figures", ""] + [f"- [{f}]({f})" for f in figures] + [""]
