@@ -12,12 +12,12 @@ from PIL import Image
 
 # (figure in OUT/figures, name in docs/gallery, caption)
 GALLERY = [
-    ("trajectory_fig6.png", "fig6.png", "Figure 6: six cross-sections around solution #1 with GD and gradient-flow paths"),
+    ("fig6_trajectories.png", "fig6.png", "Figure 6: six cross-sections around solution #1 with GD and gradient-flow paths"),
     ("slice-fig7.png", "fig7.png", "Figure 7: randomized-batch slice, one scan and the mean of 100"),
     ("train_fig2.png", "fig2.png", "Figure 2: loss against epoch for several learning rates, n_h = 2 and 18"),
     ("entropy_fig8.png", "fig8.png", "Figure 8: microcanonical entropy S(L) for n_h = 1 ... 18"),
     ("anneal_success.png", "anneal.png", "Error-Driven Annealing against baseline and controls, Wilson 95 % intervals"),
-    ("stationary_figure2.png", "stationary.png", "Stationary-point classes of the 488-solutions network by reach probability"),
+    ("stationary-tanh-paper-figure2.png", "stationary.png", "Stationary-point classes of the 488-solutions network by reach probability"),
 ]
 
 

@@ -2,6 +2,7 @@
 # Training dynamics (dissecting paper, sections 3.1-3.2, Figures 2-5): xorscape-train and
 # xorscape-converge, then the figures. Environment from tools/reproduce.sh: FULL, TINY, OUT,
 # BIN, PY, FORCE, root. A file that exists is not recomputed (so --full continues).
+# seconds: 40 1800
 set -euo pipefail
 FIG="$OUT/figures"
 mkdir -p "$FIG"
@@ -19,9 +20,9 @@ elif [ "${FULL:-0}" = 1 ]; then
   adam_seeds=100; plateau_runs=100; conv_runs=100; conv_res=161; conv_epochs=1000000
 else
   scale="quick default (reduced: fewer seeds, learning rates, shifts and epochs than --full)"
-  fig2_etas=0.03,0.1,1,10; fig2_epochs=3000000; n18_epochs=1000000; n18_etas=0.1
+  fig2_etas=0.03,0.1,1,10; fig2_epochs=3000000; n18_epochs=10000000; n18_etas=0.1
   drift_epochs=1000000; seeds=16; gamma_seeds=8; gamma_epochs=3000000
-  sweep=0.001:30:25; sweep_seeds=4; sweep_epochs=1000000
+  sweep=0.001:30:25; sweep_seeds=4; sweep_epochs=5000000
   adam_seeds=16; plateau_runs=16; conv_runs=8; conv_res=81; conv_epochs=100000
 fi
 echo "10-train: $scale" >&2

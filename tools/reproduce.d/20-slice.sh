@@ -8,6 +8,7 @@
 #                  quick: 401 x 401; FULL: 1001 x 1001                 [TINY: 41 x 41]
 # Figures (OUT/figures): slice-fig7 (Python, gnuplot), slice-contact-sheet (Python, gnuplot),
 # slice-fig6-planes (Python; Figure 6 without trajectories).
+# seconds: 12 60
 set -euo pipefail
 : "${OUT:?}" "${BIN:?}" "${PY:?}" "${root:?}"
 FULL=${FULL:-0}
