@@ -13,6 +13,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from anneal_common import save  # noqa: E402
 import numpy as np
 
 
@@ -51,9 +54,7 @@ def main(argv):
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
-    os.makedirs(outdir, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(outdir, "anneal_cdf." + ext), dpi=150)
+    save(fig, outdir, "anneal_cdf")
     return 0
 
 

@@ -10,11 +10,13 @@ Writes OUTDIR/anneal_hyperplanes.png and .pdf (exit 1 if the file holds no rescu
 import os
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from anneal_common import rescue_example, save  # noqa: E402
 import numpy as np
 
 
@@ -50,22 +52,18 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     path, outdir = argv[1], argv[2]
-    with h5py.File(path, "r") as f:
-        g = f["rescue_example"]
-        if not g.attrs["found"]:
-            print("anneal_hyperplanes.py: no traced run was rescued in " + path, file=sys.stderr)
-            return 1
-        before, after, cases = g["units_before"][()], g["units_after"][()], g["cases"][()]
-        seed = int(g.attrs["seed_index"])
+    example = rescue_example(path, "anneal_hyperplanes.py", ("units_before", "units_after", "cases"))
+    if example is None:
+        return 1
+    d, seed, _ = example
+    before, after, cases = d["units_before"], d["units_after"], d["cases"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 5))
     draw(axes[0], before, cases, "before: baseline's final state (stuck)")
     draw(axes[1], after, cases, "after: eda's final state (rescued)")
     fig.suptitle("Two-ReLU hyperplanes, seed index {} (circles: target 1, squares: target 0; "
                  "red edge: misclassified)".format(seed), fontsize=9)
     fig.tight_layout()
-    os.makedirs(outdir, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(outdir, "anneal_hyperplanes." + ext), dpi=150)
+    save(fig, outdir, "anneal_hyperplanes")
     return 0
 
 

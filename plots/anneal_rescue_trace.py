@@ -8,11 +8,13 @@ Writes OUTDIR/anneal_rescue_trace.png and .pdf (exit 1 if the file holds no resc
 import os
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from anneal_common import rescue_example, save  # noqa: E402
 
 
 def main(argv):
@@ -20,16 +22,12 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     path, outdir = argv[1], argv[2]
-    with h5py.File(path, "r") as f:
-        g = f["rescue_example"]
-        if not g.attrs["found"]:
-            print("anneal_rescue_trace.py: no traced run was rescued in " + path, file=sys.stderr)
-            return 1
-        d = {k: g[k][()] for k in ("epoch", "loss", "temperature", "magnitude", "imbalance", "noise",
-                                    "baseline_loss", "accuracy", "baseline_accuracy")}
-        seed = int(g.attrs["seed_index"])
-        point = int(g.attrs["point"])
-        thr = f["sweep/threshold"][point]
+    example = rescue_example(path, "anneal_rescue_trace.py",
+                             ("epoch", "loss", "temperature", "magnitude", "imbalance", "noise",
+                              "baseline_loss", "accuracy", "baseline_accuracy"))
+    if example is None:
+        return 1
+    d, seed, thr = example
     t = d["epoch"]
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     ax1.plot(t, d["temperature"], color="crimson", lw=1.2, label="T = M I")
@@ -53,9 +51,7 @@ def main(argv):
     ax2.set_xscale("symlog", linthresh=100)
     ax2.set_xlim(0, t[-1])
     fig.tight_layout()
-    os.makedirs(outdir, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(outdir, "anneal_rescue_trace." + ext), dpi=150)
+    save(fig, outdir, "anneal_rescue_trace")
     return 0
 
 

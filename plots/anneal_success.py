@@ -13,6 +13,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from anneal_common import save  # noqa: E402
 import numpy as np
 
 ARTICLE = {"baseline": 0.58, "eda": 0.98}
@@ -64,9 +67,7 @@ def main(argv):
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", ncol=1)
     fig.tight_layout()
-    os.makedirs(outdir, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(outdir, "anneal_success." + ext), dpi=150)
+    save(fig, outdir, "anneal_success")
     return 0
 
 
