@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "xorscape/annealing.hpp"
+#include "xorscape/annealing/annealing.hpp"
 
 using namespace xorscape;
 using namespace xorscape::annealing;

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <filesystem>
 
-#include "xorscape/entropy.hpp"
-#include "xorscape/entropy_models.hpp"
-#include "xorscape/entropy_wanglandau.hpp"
-#include "xorscape/rng.hpp"
+#include "xorscape/entropy/entropy.hpp"
+#include "xorscape/entropy/models.hpp"
+#include "xorscape/entropy/wanglandau.hpp"
+#include "xorscape/core/rng.hpp"
 
 using namespace xorscape;
 using namespace xorscape::entropy;

@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "xorscape/h5.hpp"
+#include "xorscape/io/h5.hpp"
 
 using namespace xorscape;
 namespace fs = std::filesystem;

@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "xorscape/network.hpp"
-#include "xorscape/parameters.hpp"
-#include "xorscape/rng.hpp"
+#include "xorscape/core/network.hpp"
+#include "xorscape/core/parameters.hpp"
+#include "xorscape/core/rng.hpp"
 
 using namespace xorscape;
 

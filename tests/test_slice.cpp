@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <map>
 
-#include "xorscape/parameters.hpp"
-#include "xorscape/slice_file.hpp"
+#include "xorscape/core/parameters.hpp"
+#include "xorscape/landscape/slice_file.hpp"
 
 using namespace xorscape;
 namespace fs = std::filesystem;

@@ -5,9 +5,9 @@
 #include <limits>
 #include <sstream>
 
-#include "xorscape/kernels.hpp"
-#include "xorscape/parameters.hpp"
-#include "xorscape/rng.hpp"
+#include "xorscape/kernels/kernels.hpp"
+#include "xorscape/core/parameters.hpp"
+#include "xorscape/core/rng.hpp"
 
 using namespace xorscape;
 using kernels::SimdLevel;

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "xorscape/rng.hpp"
-#include "xorscape/stationary.hpp"
+#include "xorscape/core/rng.hpp"
+#include "xorscape/stationary/stationary.hpp"
 
 using namespace xorscape;
 

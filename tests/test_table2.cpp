@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "xorscape/network.hpp"
-#include "xorscape/parameters.hpp"
+#include "xorscape/core/network.hpp"
+#include "xorscape/core/parameters.hpp"
 
 using namespace xorscape;
 

@@ -4,13 +4,13 @@
 
 #include <cmath>
 
-#include "xorscape/converge.hpp"
-#include "xorscape/optimize.hpp"
-#include "xorscape/parameters.hpp"
-#include "xorscape/rng.hpp"
-#include "xorscape/stop.hpp"
-#include "xorscape/train_kernels.hpp"
-#include "xorscape/training.hpp"
+#include "xorscape/training/converge.hpp"
+#include "xorscape/training/optimize.hpp"
+#include "xorscape/core/parameters.hpp"
+#include "xorscape/core/rng.hpp"
+#include "xorscape/core/run_control.hpp"
+#include "xorscape/kernels/train_kernels.hpp"
+#include "xorscape/training/training.hpp"
 
 using namespace xorscape;
 

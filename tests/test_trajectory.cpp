@@ -10,10 +10,10 @@
 #include <iterator>
 #include <random>
 
-#include "xorscape/parameters.hpp"
-#include "xorscape/stop.hpp"
-#include "xorscape/trajectory.hpp"
-#include "xorscape/trajectory_file.hpp"
+#include "xorscape/core/parameters.hpp"
+#include "xorscape/core/run_control.hpp"
+#include "xorscape/landscape/trajectory.hpp"
+#include "xorscape/landscape/trajectory_file.hpp"
 
 using namespace xorscape;
 namespace tr = xorscape::trajectory;

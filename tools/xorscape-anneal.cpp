@@ -10,9 +10,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "xorscape/annealing.hpp"
-#include "xorscape/cli.hpp"
-#include "xorscape/stop.hpp"
+#include "xorscape/annealing/annealing.hpp"
+#include "xorscape/cli/cli.hpp"
+#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using namespace xorscape::annealing;

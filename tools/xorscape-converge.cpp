@@ -9,10 +9,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "xorscape/cli.hpp"
-#include "xorscape/converge.hpp"
-#include "xorscape/h5.hpp"
-#include "xorscape/stop.hpp"
+#include "xorscape/cli/cli.hpp"
+#include "xorscape/training/converge.hpp"
+#include "xorscape/io/h5.hpp"
+#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 namespace po = cli::po;

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "xorscape/cli.hpp"
+#include "xorscape/cli/cli.hpp"
 
 using namespace xorscape;
 

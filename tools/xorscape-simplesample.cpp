@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "xorscape/entropy_io.hpp"
-#include "xorscape/stop.hpp"
+#include "xorscape/entropy/entropy_io.hpp"
+#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using namespace xorscape::entropy;

@@ -10,10 +10,10 @@
 #include <iostream>
 #include <map>
 
-#include "xorscape/cli.hpp"
-#include "xorscape/parameters.hpp"
-#include "xorscape/slice_file.hpp"
-#include "xorscape/stop.hpp"
+#include "xorscape/cli/cli.hpp"
+#include "xorscape/core/parameters.hpp"
+#include "xorscape/landscape/slice_file.hpp"
+#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using Clock = std::chrono::steady_clock;

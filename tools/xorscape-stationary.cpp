@@ -15,9 +15,9 @@
 #include <numeric>
 #include <sstream>
 
-#include "xorscape/cli.hpp"
-#include "xorscape/stationary.hpp"
-#include "xorscape/stop.hpp"
+#include "xorscape/cli/cli.hpp"
+#include "xorscape/stationary/stationary.hpp"
+#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 namespace po = cli::po;

@@ -10,11 +10,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "xorscape/cli.hpp"
-#include "xorscape/h5.hpp"
-#include "xorscape/rng.hpp"
-#include "xorscape/stop.hpp"
-#include "xorscape/training.hpp"
+#include "xorscape/cli/cli.hpp"
+#include "xorscape/io/h5.hpp"
+#include "xorscape/core/rng.hpp"
+#include "xorscape/core/run_control.hpp"
+#include "xorscape/training/training.hpp"
 
 using namespace xorscape;
 namespace po = cli::po;

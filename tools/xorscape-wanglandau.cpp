@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "xorscape/entropy_io.hpp"
-#include "xorscape/entropy_models.hpp"
-#include "xorscape/entropy_wanglandau.hpp"
-#include "xorscape/stop.hpp"
+#include "xorscape/entropy/entropy_io.hpp"
+#include "xorscape/entropy/models.hpp"
+#include "xorscape/entropy/wanglandau.hpp"
+#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using namespace xorscape::entropy;

@@ -1,0 +1,262 @@
+#pragma once
+// Error-Driven Annealing (EDA) and the paired trial experiment that tests it.
+//
+// Temperature (error-driven-annealing-note.md, section 3), for per-example losses l_1..l_N:
+//   M = |l|_2,  p = l / sum(l),  H = -sum p log2 p (0 log 0 = 0),  H_max = log2 N,
+//   I = ((H_max - H) / H_max)^2,  T = M I.
+// sum(l) = 0 (nothing to fix) gives M = I = T = 0; N = 1 gives I = 0 (no distribution to
+// be imbalanced).
+//
+// One epoch of training (both articles): a forward pass over the training cases gives the
+// per-example losses l and the gradient of their mean; Adam takes a step; then, after the
+// gradient step, the noise rule looks at the l of that forward pass and, when its gate
+// opens, adds s * eps to every parameter with eps ~ Normal(0, 1) drawn per parameter.
+// For EDA the gate is T > threshold and s = T * base_noise.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xorscape/annealing/models.hpp"
+#include "xorscape/annealing/statistics.hpp"
+#include "xorscape/core/dataset.hpp"
+#include "xorscape/core/network.hpp"
+#include "xorscape/core/rng.hpp"
+
+namespace xorscape::annealing {
+
+struct Temperature {
+  double magnitude = 0.0;  // M = |l|_2
+  double entropy = 0.0;    // H in bits
+  double imbalance = 0.0;  // I = ((H_max - H)/H_max)^2, in [0, 1]
+  double temperature = 0.0;  // T = M I
+};
+Temperature temperature(std::span<const double> losses);
+
+// ---- arms ------------------------------------------------------------------------------
+
+enum class Arm { baseline, eda, constant_noise, magnitude_only, imbalance_only, restart, reflection };
+inline constexpr int kArmCount = 7;
+std::string to_string(Arm arm);
+// Throws std::invalid_argument naming the accepted values.
+Arm parse_arm(std::string_view text);
+const std::array<Arm, kArmCount>& all_arms();
+
+// ---- training --------------------------------------------------------------------------
+
+// Which signal opens the noise gate and sets the amplitude s of the injected noise.
+enum class Gate {
+  none,         // plain Adam (baseline)
+  temperature,  // EDA: T > threshold, s = T base_noise
+  magnitude,    // M > threshold, s = M base_noise   (T with I replaced by 1)
+  imbalance,    // I > threshold, s = I base_noise   (T with M replaced by 1)
+  always        // every epoch, s = constant_amplitude (the constant-noise control)
+};
+
+struct NoiseRule {
+  Gate gate = Gate::none;
+  double threshold = 0.1;
+  double base_noise = 0.01;
+  double constant_amplitude = 0.0;
+};
+
+// Re-initialisation of a stuck run (the restart control). At every multiple of `window`
+// epochs the run is stuck when not all cases are right and the mean loss fell by less
+// than `tolerance` (relative) since the previous check; it is then re-initialised from
+// fresh draws and Adam's state is reset. The re-initialising epoch takes no gradient step.
+struct RestartRule {
+  bool enabled = false;
+  int window = 200;
+  double tolerance = 1e-3;
+  double init_scale = 1.0;
+  // Draw re-initialisations like the first one: around a centre when it is not empty.
+  std::span<const double> center{};
+};
+
+// The initial parameters: the model's fan-in uniform law with the given scale or, with a
+// non-empty center, center + U(-scale, scale) per parameter (scale is then a half-width).
+template <class Model>
+void initialise(const Model& model, typename Model::Vector& theta, RandomStream& rng, double scale,
+                std::span<const double> center) {
+  if (center.empty()) {
+    model.initialise(theta, rng, scale);
+    return;
+  }
+  for (size_t k = 0; k < theta.size(); ++k) theta[k] = center[k] + rng.uniform(-scale, scale);
+}
+
+struct TrainingSettings {
+  double learning_rate = 0.001;
+  int epochs = 5000;
+  // Convergence epoch: the first epoch t such that at every epoch t' >= t up to the end
+  // all cases are right and the mean loss is below converged_loss. "Epoch t" is the state
+  // after t updates (t = 0 is the initialisation). -1 when the final state is not converged.
+  double converged_loss = 0.01;
+};
+
+// Per-epoch record of one run (t = 0..epochs; noise[t] is the norm injected in update t+1).
+struct TrainingTrace {
+  std::vector<double> loss, accuracy, magnitude, imbalance, temperature, noise;
+  std::vector<double> parameters;  // (epochs+1) x D, row-major
+  void resize(int epochs, int dimension);
+};
+
+struct TrainingResult {
+  double final_accuracy = 0.0;
+  double final_loss = 0.0;
+  int convergence_epoch = -1;  // see TrainingSettings::converged_loss
+  int all_right_epoch = -1;    // first epoch after which all cases stay right (loss ignored)
+  std::int64_t injections = 0;  // epochs whose noise gate opened
+  double noise_norm = 0.0;      // sum over injections of |s eps|_2
+  double noise_amplitude_sum = 0.0;  // sum over injections of s
+  int restarts = 0;
+  // Noise drove a parameter beyond kDivergenceLimit in magnitude: the run stops there,
+  // counts as a failure with accuracy 0, and its later trace entries hold -1.
+  bool diverged = false;
+  std::array<bool, 4> right{};  // per training case at the end
+};
+inline constexpr double kDivergenceLimit = 1e30;
+
+// Trains theta in place. noise draws eps; restarts draws re-initialisations.
+template <class Model>
+TrainingResult train(const Model& model, typename Model::Vector& theta, const TrainingSettings& settings,
+                     const NoiseRule& noise_rule, const RestartRule& restart_rule, RandomStream& noise,
+                     RandomStream& restarts, TrainingTrace* trace = nullptr);
+
+// ---- the paired experiment -------------------------------------------------------------
+
+enum class ModelKind { two_relu, network };
+std::string to_string(ModelKind kind);
+
+struct SweepPoint {
+  double learning_rate = 0.001;
+  double init_scale = 1.0;
+  double threshold = 0.1;
+  double base_noise = 0.01;
+};
+
+struct ExperimentSpec {
+  ModelKind model = ModelKind::two_relu;
+  Architecture architecture{2, Activation::sigmoid, Activation::sigmoid};  // for ModelKind::network
+  Dataset data = dataset_by_name("xor-centered");
+  int epochs = 5000;
+  double converged_loss = 0.01;
+  int restart_window = 200;
+  double restart_tolerance = 1e-3;
+  std::vector<SweepPoint> points{SweepPoint{}};
+  std::vector<Arm> arms{Arm::baseline, Arm::eda};
+  // Initialise around this point (size D) with half-width init_scale instead of the fan-in law.
+  std::vector<double> center;
+  int seeds = 50;
+  std::uint64_t seed = 1;
+  int traces = 0;  // per-epoch traces for seed indices 0..traces-1 of every arm and point
+  int dimension() const;
+  int traced() const { return traces < seeds ? traces : seeds; }
+};
+
+enum class FailureKind : std::int32_t { none = 0, dead_point = 1, other = 2, diverged = 3 };
+
+// The state of a trained model on its four cases: accuracy, which cases are right, and for a
+// failure its kind: dead_point when some misclassified case has every hidden pre-activation
+// <= 0 (it sends no gradient), otherwise other.
+struct Diagnosis {
+  double accuracy = 0.0;
+  std::array<bool, 4> right{};
+  int dead_points = 0;
+  FailureKind failure = FailureKind::none;
+};
+template <class Model>
+Diagnosis diagnose(const Model& model, const typename Model::Vector& theta) {
+  Diagnosis d;
+  int n_right = 0;
+  for (int c = 0; c < model.cases(); ++c) {
+    const Example& e = model.example(c);
+    d.right[c] = model.right(model.output(theta, e.x1, e.x2), e.target);
+    n_right += d.right[c];
+    if (!d.right[c] && model.dead(theta, e.x1, e.x2)) ++d.dead_points;
+  }
+  d.accuracy = static_cast<double>(n_right) / model.cases();
+  d.failure = n_right == model.cases() ? FailureKind::none
+              : d.dead_points > 0      ? FailureKind::dead_point
+                                       : FailureKind::other;
+  return d;
+}
+
+// One run: one arm on one initialisation at one sweep point.
+struct RunRecord {
+  double accuracy = 0.0;  // final fraction of the four cases right
+  double loss = 0.0;      // final mean squared error over the four cases
+  std::int32_t convergence_epoch = -1;
+  std::int32_t all_right_epoch = -1;
+  std::int64_t injections = 0;
+  double noise_norm = 0.0;
+  std::int32_t restarts = 0;
+  FailureKind failure = FailureKind::none;
+  std::int32_t dead_points = 0;  // misclassified cases where every hidden pre-activation <= 0
+  std::int32_t parameter_count = 0;  // parameters of the final predictor (reflection: both models + gate)
+  bool success() const { return failure == FailureKind::none; }
+};
+
+// Results of all runs, stored by (point, arm, seed index). Units of work are (point, seed):
+// all arms of one initialisation run together so that constant-noise can match its
+// paired eda run and reflection can start from its paired baseline run.
+struct ExperimentResult {
+  int points = 0, arms = 0, seeds = 0, dimension = 0, traced = 0, epochs = 0;
+  std::vector<RunRecord> runs;           // [point][arm][seed]
+  std::vector<double> initial_parameters;  // [point][seed][D]
+  std::vector<double> final_parameters;    // [point][arm][seed][D]; reflection: the base model
+  std::vector<std::uint8_t> done;          // [point][seed]
+  // Traces [point][arm][k][epoch] (and [...][epoch][D] for parameters).
+  std::vector<double> trace_loss, trace_accuracy, trace_magnitude, trace_imbalance, trace_temperature, trace_noise,
+      trace_parameters;
+
+  explicit ExperimentResult(const ExperimentSpec& spec);
+  ExperimentResult() = default;
+  size_t run_index(int point, int arm, int seed) const {
+    return (static_cast<size_t>(point) * arms + arm) * seeds + seed;
+  }
+  size_t trace_offset(int point, int arm, int k) const {
+    return ((static_cast<size_t>(point) * arms + arm) * traced + k) * (epochs + 1);
+  }
+  const RunRecord& run(int point, int arm, int seed) const { return runs[run_index(point, arm, seed)]; }
+  std::int64_t completed_units() const;
+};
+
+// Runs every arm of unit (point, seed_index) and stores the records. Thread-safe for
+// distinct units; the numbers depend only on spec and the unit.
+void run_unit(const ExperimentSpec& spec, int point, int seed_index, ExperimentResult& result);
+// Runs the given units (point * seeds + seed_index) in parallel (OpenMP, dynamic schedule).
+// Stops early, leaving later units undone, when should_stop() returns true; after every
+// unit finished on thread 0, report(units finished so far in this call) and then
+// should_stop() are called (only ever from that one thread).
+void run_units(const ExperimentSpec& spec, std::span<const std::int64_t> units, ExperimentResult& result,
+               const std::function<bool()>& should_stop = {}, const std::function<void(std::int64_t)>& report = {});
+
+// ---- summary ---------------------------------------------------------------------------
+
+struct ArmSummary {
+  std::int64_t runs = 0, successes = 0;
+  double success_rate = 0.0;
+  Interval wilson{0.0, 1.0};
+  // Convergence epochs among successful runs that converged (NaN when none did).
+  std::int64_t converged = 0;
+  double convergence_q25 = std::numeric_limits<double>::quiet_NaN();
+  double convergence_median = std::numeric_limits<double>::quiet_NaN();
+  double convergence_q75 = std::numeric_limits<double>::quiet_NaN();
+  std::array<std::int64_t, 5> accuracy_histogram{};  // final accuracy 0, 25, 50, 75, 100 %
+  // Against the paired baseline runs (0 and NaN when the arm is baseline or baseline was not run).
+  std::int64_t rescued = 0, broken = 0;
+  double mcnemar_p = std::numeric_limits<double>::quiet_NaN();
+  std::int64_t failures_dead_point = 0, failures_other = 0, failures_diverged = 0;
+  // Failures at exactly 75 % accuracy with exactly one dead point (the article's trap).
+  std::int64_t failures_one_dead_at_75 = 0;
+  // mean_noise_norm leaves out diverged runs (their last injections swamp any mean).
+  double mean_injections = 0.0, mean_noise_norm = 0.0, mean_restarts = 0.0, mean_parameter_count = 0.0;
+};
+ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result, int point, int arm);
+
+}  // namespace xorscape::annealing

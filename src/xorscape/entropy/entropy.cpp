@@ -1,0 +1,434 @@
+#include "xorscape/entropy/entropy.hpp"
+
+#include <omp.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "xorscape/core/rng.hpp"
+
+namespace xorscape::entropy {
+
+LossBinning::LossBinning(double lo, double hi, int bins, double fine_until, int fine_bins)
+    : lo_(lo), hi_(hi), fine_until_(lo), fine_bins_(0), coarse_bins_(bins) {
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi)) throw std::invalid_argument("loss range is empty");
+  if (bins < 1) throw std::invalid_argument("need at least one bin");
+  if (fine_bins > 0 && fine_until > lo) {
+    if (!(fine_until < hi)) throw std::invalid_argument("the fine region must end below the top of the range");
+    // The coarse bins keep their width; those below fine_until are replaced by fine ones.
+    const double coarse_width = (hi - lo) / bins;
+    const int replaced = static_cast<int>(std::round((fine_until - lo) / coarse_width));
+    if (replaced < 1 || replaced >= bins)
+      throw std::invalid_argument("the fine region must cover at least one and not all coarse bins");
+    fine_until_ = lo + replaced * coarse_width;
+    fine_bins_ = fine_bins;
+    coarse_bins_ = bins - replaced;
+  }
+  fine_inverse_width_ = fine_bins_ > 0 ? fine_bins_ / (fine_until_ - lo_) : 0.0;
+  coarse_inverse_width_ = coarse_bins_ / (hi_ - fine_until_);
+}
+
+double LossBinning::lower_edge(int bin) const {
+  if (bin <= 0) return lo_;
+  if (bin >= bins()) return hi_;
+  if (bin < fine_bins_) return lo_ + bin / fine_inverse_width_;
+  return fine_until_ + (bin - fine_bins_) / coarse_inverse_width_;
+}
+
+std::vector<double> LossBinning::edges() const {
+  std::vector<double> e(bins() + 1);
+  for (int b = 0; b <= bins(); ++b) e[b] = lower_edge(b);
+  return e;
+}
+
+std::vector<double> LossBinning::centres() const {
+  std::vector<double> c(bins());
+  for (int b = 0; b < bins(); ++b) c[b] = centre(b);
+  return c;
+}
+
+std::string LossBinning::describe() const {
+  std::ostringstream s;
+  s.precision(17);
+  s << "bins " << bins() << " over [" << lo_ << ", " << hi_ << "]";
+  if (fine_bins_ > 0) s << ", " << fine_bins_ << " fine bins below " << fine_until_;
+  return s.str();
+}
+
+double loss_upper_bound(const XorLoss& loss) {
+  double out_lo = 0.0, out_hi = 1.0;
+  switch (loss.architecture().output) {
+    case Activation::sigmoid: break;
+    case Activation::tanh: out_lo = -1.0; break;
+    case Activation::relu:
+    case Activation::identity:
+      throw std::invalid_argument("the loss is unbounded for output activation " +
+                                  to_string(loss.architecture().output));
+  }
+  if (loss.l2() != 0.0) throw std::invalid_argument("a regularised loss has no fixed upper bound");
+  double sum = 0.0;
+  for (const Example& e : loss.dataset().examples)
+    sum += std::max((out_lo - e.target) * (out_lo - e.target), (out_hi - e.target) * (out_hi - e.target));
+  return loss.reduction() == Reduction::mean ? sum / 4.0 : sum;
+}
+
+double Box::ln_volume() const {
+  double v = 0.0;
+  for (int k = 0; k < dimension(); ++k) v += std::log(upper[k] - lower[k]);
+  return v;
+}
+
+std::string Box::describe() const {
+  std::ostringstream s;
+  s.precision(17);
+  for (int k = 0; k < dimension(); ++k) s << (k ? " " : "") << "[" << lower[k] << "," << upper[k] << "]";
+  return s.str();
+}
+
+Box symmetric_box(int dimension, double half_width) {
+  if (!(half_width > 0.0) || !std::isfinite(half_width)) throw std::invalid_argument("box half-width must be > 0");
+  return Box{std::vector<double>(dimension, -half_width), std::vector<double>(dimension, half_width)};
+}
+
+void normalise_ln_g(std::vector<double>& ln_g, const std::vector<std::uint8_t>& known, const LossBinning& binning,
+                    double ln_volume) {
+  double top = -std::numeric_limits<double>::infinity();
+  for (size_t b = 0; b < ln_g.size(); ++b)
+    if (known[b]) top = std::max(top, ln_g[b] + std::log(binning.width(static_cast<int>(b))));
+  if (!std::isfinite(top)) throw std::invalid_argument("no bin has a density to normalise");
+  double sum = 0.0;
+  for (size_t b = 0; b < ln_g.size(); ++b)
+    if (known[b]) sum += std::exp(ln_g[b] + std::log(binning.width(static_cast<int>(b))) - top);
+  const double shift = ln_volume - (top + std::log(sum));
+  for (size_t b = 0; b < ln_g.size(); ++b)
+    if (known[b]) ln_g[b] += shift;
+}
+
+SimpleSamplingResult simple_sample(const XorLoss& loss, const Box& box, const LossBinning& binning,
+                                   const SimpleSamplingSpec& spec, const std::function<bool()>& should_stop) {
+  if (spec.samples < 1 || spec.block < 1) throw std::invalid_argument("need at least one sample");
+  if (box.dimension() != loss.dimension()) throw std::invalid_argument("box and network dimensions differ");
+  const int D = loss.dimension();
+  const int nb = binning.bins();
+  const std::int64_t blocks = (spec.samples + spec.block - 1) / spec.block;
+  SimpleSamplingResult result;
+  result.counts.assign(nb, 0);
+  result.min_loss = std::numeric_limits<double>::infinity();
+  result.max_loss = -std::numeric_limits<double>::infinity();
+  std::int64_t min_index = std::numeric_limits<std::int64_t>::max();
+  std::int64_t drawn = 0;
+  bool stopped = false;
+  const kernels::SimdLevel level = kernels::detect_simd_level();
+#pragma omp parallel
+  {
+    std::vector<std::int64_t> counts(nb, 0);
+    std::vector<double> points(static_cast<size_t>(D) * spec.block), losses(spec.block);
+    double local_min = std::numeric_limits<double>::infinity(), local_max = -local_min;
+    std::int64_t local_min_index = std::numeric_limits<std::int64_t>::max(), local_drawn = 0;
+    std::vector<double> local_min_point(D);
+#pragma omp for schedule(dynamic, 4)
+    for (std::int64_t block = 0; block < blocks; ++block) {
+      bool stop_now = false;
+#pragma omp atomic read
+      stop_now = stopped;
+      if (stop_now) continue;
+      if (should_stop && should_stop()) {
+#pragma omp atomic write
+        stopped = true;
+        continue;
+      }
+      const std::int64_t begin = block * spec.block;
+      const int n = static_cast<int>(std::min<std::int64_t>(spec.block, spec.samples - begin));
+      RandomStream rng(spec.seed, {0x5153ULL, static_cast<std::uint64_t>(block)});
+      // Point j, parameter k at points[k * block + j] (structure of arrays for the kernel).
+      for (int j = 0; j < n; ++j)
+        for (int k = 0; k < D; ++k) points[static_cast<size_t>(k) * spec.block + j] = rng.uniform(box.lower[k], box.upper[k]);
+      kernels::batch_loss(loss, points.data(), spec.block, n, losses.data(), kNonrandomizedBatch, level);
+      for (int j = 0; j < n; ++j) {
+        const double L = losses[j];
+        const int b = binning.index(L);
+        if (b >= 0) ++counts[b];
+        local_max = std::max(local_max, L);
+        if (L < local_min || (L == local_min && begin + j < local_min_index)) {
+          local_min = L;
+          local_min_index = begin + j;
+          for (int k = 0; k < D; ++k) local_min_point[k] = points[static_cast<size_t>(k) * spec.block + j];
+        }
+      }
+      local_drawn += n;
+    }
+#pragma omp critical(xorscape_simple_sample_merge)
+    {
+      for (int b = 0; b < nb; ++b) result.counts[b] += counts[b];
+      drawn += local_drawn;
+      result.max_loss = std::max(result.max_loss, local_max);
+      if (local_min < result.min_loss || (local_min == result.min_loss && local_min_index < min_index)) {
+        result.min_loss = local_min;
+        min_index = local_min_index;
+        result.min_point = local_min_point;
+      }
+    }
+  }
+  result.samples = drawn;
+  result.stopped = stopped;
+  return result;
+}
+
+SampledEntropy sampled_entropy(const SimpleSamplingResult& result, const LossBinning& binning, double ln_volume) {
+  SampledEntropy s;
+  const double n = static_cast<double>(result.samples);
+  for (int b = 0; b < binning.bins(); ++b) {
+    const auto c = result.counts[b];
+    if (c <= 0) continue;
+    const double p = c / n;
+    s.bin.push_back(b);
+    s.loss.push_back(binning.centre(b));
+    s.entropy.push_back(std::log(p / binning.width(b)) + ln_volume);
+    s.error.push_back(std::sqrt((1.0 - p) / c));
+  }
+  return s;
+}
+
+std::vector<double> join_windows(const std::vector<int>& first, const std::vector<std::vector<double>>& ln_g,
+                                 const std::vector<std::vector<std::uint8_t>>& known, int total_bins,
+                                 std::vector<std::uint8_t>& known_out, std::vector<int>* join_bins) {
+  const size_t W = first.size();
+  std::vector<double> joined(total_bins, 0.0);
+  known_out.assign(total_bins, 0);
+  if (join_bins) join_bins->clear();
+  auto has = [&](size_t w, int b) {
+    const int i = b - first[w];
+    return i >= 0 && i < static_cast<int>(ln_g[w].size()) && known[w][i];
+  };
+  auto value = [&](size_t w, int b) { return ln_g[w][b - first[w]]; };
+  // Window 0 as it is; each next window shifted onto the curve built so far.
+  double shift = 0.0;
+  int from = 0;  // bins >= from are taken from the current window
+  for (size_t w = 0; w < W; ++w) {
+    int cut = total_bins;  // first bin taken from window w+1
+    double next_shift = 0.0;
+    if (w + 1 < W) {
+      double best = std::numeric_limits<double>::infinity();
+      const int lo = std::max(first[w + 1], from), hi = first[w] + static_cast<int>(ln_g[w].size()) - 1;
+      for (int b = lo; b < hi; ++b) {
+        if (!has(w, b) || !has(w, b + 1) || !has(w + 1, b) || !has(w + 1, b + 1)) continue;
+        const double slope_here = value(w, b + 1) - value(w, b);
+        const double slope_next = value(w + 1, b + 1) - value(w + 1, b);
+        const double mismatch = std::abs(slope_here - slope_next);
+        if (mismatch < best) {
+          best = mismatch;
+          cut = b;
+        }
+      }
+      if (cut == total_bins) {
+        // No two consecutive bins in common: fall back to any single common bin.
+        for (int b = lo; b <= hi; ++b)
+          if (has(w, b) && has(w + 1, b)) {
+            cut = b;
+            break;
+          }
+      }
+      if (cut == total_bins) throw std::runtime_error("windows " + std::to_string(w) + " and " +
+                                                      std::to_string(w + 1) + " share no visited bin");
+      next_shift = shift + value(w, cut) - value(w + 1, cut);
+      if (join_bins) join_bins->push_back(cut);
+    }
+    for (int b = from; b < cut; ++b)
+      if (has(w, b)) {
+        joined[b] = value(w, b) + shift;
+        known_out[b] = 1;
+      }
+    from = cut;
+    shift = next_shift;
+  }
+  return joined;
+}
+
+Derivatives smoothed_derivatives(const std::vector<double>& loss, const std::vector<double>& entropy,
+                                 double half_width) {
+  const int n = static_cast<int>(loss.size());
+  constexpr int degree = 4;
+  constexpr int needed = degree + 3;
+  Derivatives d;
+  d.entropy.assign(n, 0.0);
+  d.beta.assign(n, 0.0);
+  d.gamma.assign(n, 0.0);
+  d.dgamma.assign(n, 0.0);
+  if (n < needed) throw std::invalid_argument("need at least " + std::to_string(needed) + " bins to smooth");
+  for (int i = 0; i < n; ++i) {
+    int lo = i, hi = i;
+    while (lo > 0 && loss[i] - loss[lo - 1] <= half_width) --lo;
+    while (hi < n - 1 && loss[hi + 1] - loss[i] <= half_width) ++hi;
+    while (hi - lo + 1 < needed) {  // too few bins: widen towards the side that has more
+      if (lo > 0 && (hi == n - 1 || loss[i] - loss[lo - 1] <= loss[hi + 1] - loss[i])) --lo;
+      else ++hi;
+    }
+    double scale = std::max(loss[i] - loss[lo], loss[hi] - loss[i]);
+    Eigen::MatrixXd A(hi - lo + 1, degree + 1);
+    Eigen::VectorXd y(hi - lo + 1);
+    for (int j = lo; j <= hi; ++j) {
+      const double t = (loss[j] - loss[i]) / scale;
+      double power = 1.0;
+      for (int p = 0; p <= degree; ++p, power *= t) A(j - lo, p) = power;
+      y(j - lo) = entropy[j];
+    }
+    const Eigen::VectorXd c = A.colPivHouseholderQr().solve(y);
+    d.entropy[i] = c(0);
+    d.beta[i] = c(1) / scale;
+    d.gamma[i] = 2.0 * c(2) / (scale * scale);
+    d.dgamma[i] = 6.0 * c(3) / (scale * scale * scale);
+  }
+  return d;
+}
+
+std::vector<Feature> features(const std::vector<double>& loss, const Derivatives& d) {
+  std::vector<Feature> out;
+  auto scan = [&](const std::vector<double>& derivative, const std::vector<double>& curve, const char* maximum,
+                  const char* minimum) {
+    for (size_t i = 0; i + 1 < loss.size(); ++i) {
+      const double a = derivative[i], b = derivative[i + 1];
+      if (!((a > 0 && b <= 0) || (a < 0 && b >= 0))) continue;
+      if (b == 0 && i + 2 < loss.size() && (derivative[i + 2] > 0) == (a > 0)) continue;  // touches zero only
+      const double t = a / (a - b);
+      out.push_back(Feature{loss[i] + t * (loss[i + 1] - loss[i]), a > 0 ? maximum : minimum,
+                            curve[i] + t * (curve[i + 1] - curve[i])});
+    }
+  };
+  scan(d.beta, d.entropy, "S_maximum", "S_minimum");
+  scan(d.gamma, d.beta, "beta_maximum", "beta_minimum");
+  scan(d.dgamma, d.gamma, "gamma_maximum", "gamma_minimum");
+  std::stable_sort(out.begin(), out.end(), [](const Feature& x, const Feature& y) { return x.loss < y.loss; });
+  return out;
+}
+
+}  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+
+Box parse_box(const std::string& text, const ParameterLayout& layout, double default_half_width) {
+  std::vector<double> half(layout.dimension(), default_half_width);
+  auto number = [&](const std::string& s) {
+    size_t used = 0;
+    double v = 0.0;
+    try {
+      v = std::stod(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != s.size() || s.empty() || !std::isfinite(v) || v <= 0.0)
+      throw std::invalid_argument("'" + s + "' is not a half-width above 0");
+    return v;
+  };
+  std::stringstream in(text);
+  std::string item;
+  bool first = true, any = false;
+  while (std::getline(in, item, ',')) {
+    any = true;
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos) {
+      if (!first) throw std::invalid_argument("only the first item may be a plain half-width ('" + item + "')");
+      std::fill(half.begin(), half.end(), number(item));
+    } else {
+      const std::string name = item.substr(0, eq);
+      const double v = number(item.substr(eq + 1));
+      const int n = layout.n_hidden();
+      if (name == "w1") {
+        for (int i = 0; i < n; ++i) half[layout.w1(i, 0)] = half[layout.w1(i, 1)] = v;
+      } else if (name == "b1") {
+        for (int i = 0; i < n; ++i) half[layout.b1(i)] = v;
+      } else if (name == "w2") {
+        for (int i = 0; i < n; ++i) half[layout.w2(i)] = v;
+      } else if (name == "b2") {
+        half[layout.b2()] = v;
+      } else {
+        half[layout.index(name)] = v;  // throws naming the unknown parameter
+      }
+    }
+    first = false;
+  }
+  if (!any) throw std::invalid_argument("needs a half-width R or overrides like w2=20");
+  Box box;
+  for (double h : half) {
+    box.lower.push_back(-h);
+    box.upper.push_back(h);
+  }
+  return box;
+}
+
+}  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+
+CombinedEntropy combine_estimates(const std::vector<std::vector<double>>& ln_g,
+                                  const std::vector<std::vector<std::uint8_t>>& known, const LossBinning& binning) {
+  CombinedEntropy c;
+  const int K = static_cast<int>(ln_g.size());
+  if (K == 0) throw std::invalid_argument("no estimates to combine");
+  int lo = 0, hi = binning.bins() - 1;
+  for (int k = 0; k < K; ++k) {
+    int first = -1, last = -1;
+    for (int b = 0; b < binning.bins(); ++b)
+      if (known[k][b]) {
+        if (first < 0) first = b;
+        last = b;
+      }
+    if (first < 0) throw std::invalid_argument("an estimate knows no bin");
+    lo = std::max(lo, first);
+    hi = std::min(hi, last);
+  }
+  if (lo > hi) throw std::runtime_error("the estimates share no range of bins");
+  c.first_bin = lo;
+  c.last_bin = hi;
+  const int n = hi - lo + 1;
+  for (int b = lo; b <= hi; ++b) c.loss.push_back(binning.centre(b));
+  for (int k = 0; k < K; ++k) {
+    std::vector<double> v(n);
+    for (int i = 0; i < n; ++i) {
+      const int b = lo + i;
+      if (known[k][b]) {
+        v[i] = ln_g[k][b];
+        continue;
+      }
+      int left = b - 1, right = b + 1;
+      while (!known[k][left]) --left;  // lo and hi are known, so both searches end inside the span
+      while (!known[k][right]) ++right;
+      const double t = (binning.centre(b) - binning.centre(left)) / (binning.centre(right) - binning.centre(left));
+      v[i] = ln_g[k][left] + t * (ln_g[k][right] - ln_g[k][left]);
+      ++c.interpolated;
+    }
+    c.each.push_back(std::move(v));
+  }
+  c.mean.assign(n, 0.0);
+  c.spread.assign(n, 0.0);
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < K; ++k) c.mean[i] += c.each[k][i] / K;
+    if (K > 1) {
+      double s = 0.0;
+      for (int k = 0; k < K; ++k) s += (c.each[k][i] - c.mean[i]) * (c.each[k][i] - c.mean[i]);
+      c.spread[i] = std::sqrt(s / (K - 1));
+    }
+  }
+  return c;
+}
+
+}  // namespace xorscape::entropy
+
+#include <chrono>
+
+namespace xorscape::entropy {
+
+double simple_sampling_rate(int n_hidden, std::int64_t samples) {
+  const XorLoss loss(Architecture{n_hidden, Activation::sigmoid, Activation::sigmoid}, dataset_by_name("xor"));
+  const Box box = symmetric_box(loss.dimension(), 10.0);
+  const LossBinning binning(0.0, 1.0, 1000);
+  simple_sample(loss, box, binning, SimpleSamplingSpec{std::min<std::int64_t>(samples, 100000), 1, 4096});
+  const auto start = std::chrono::steady_clock::now();
+  simple_sample(loss, box, binning, SimpleSamplingSpec{samples, 2, 4096});
+  return samples / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace xorscape::entropy

@@ -1,0 +1,350 @@
+#include "xorscape/kernels/kernels.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace xorscape::kernels {
+
+// The plan of a plane (see PlaneEvaluator). For example m the output's input is split as
+//   u = u_column[c] + u_row(y) + sum_k w_k h_k
+// where u_column collects b2 and every term w2_i h_i that does not depend on y (computed
+// once per plane), u_row every term that does not depend on x (once per row), and the
+// mixed terms depend on both: w2_i or h_i varies with x and the other with y, or h_i
+// itself depends on both (HiddenSource::point, the only activations evaluated per point).
+enum class HiddenSource { row, column, point };
+
+struct MixedTerm {
+  HiddenSource source;
+  bool w2_is_x;              // the output weight is the x parameter (else fixed or the y parameter)
+  bool w2_is_y;
+  double w2;                 // the output weight when fixed
+  double z_fixed;            // hidden input without the varying parameters' contributions
+  double x_input;            // dz/dx (the case's input, or 1 for a bias)
+  double y_input;            // dz/dy
+  std::vector<double> h_column;  // HiddenSource::column: the activation per column
+};
+
+struct RowTerm {
+  bool w2_is_y;
+  double w2;
+  double z_fixed;
+  double y_input;
+};
+
+enum class CaseKind { column, row, mixed };
+
+struct PlaneCase {
+  int example;
+  double target;
+  CaseKind kind;
+  std::vector<double> u_column;     // padded
+  std::vector<double> loss_column;  // CaseKind::column: the case's loss per column, padded
+  bool b2_is_y = false;
+  std::vector<RowTerm> row_terms;
+  std::vector<MixedTerm> terms;
+};
+
+struct PlanePlan {
+  SimdLevel level;
+  Activation hidden;
+  Activation output;
+  double weight;
+  double l2;
+  double fixed_norm;  // sum of squares of the parameters that stay at the center
+  double y_center;
+  std::size_t columns;
+  std::size_t padded;
+  std::vector<double> x_values;  // center[x] + x_offsets[i], padded with the last value
+  std::array<PlaneCase, 4> cases;
+};
+
+namespace scalar_level {
+#define XS_SCALAR
+#define XS_W 1
+#include "kernels_vector.inc"
+#undef XS_W
+#undef XS_SCALAR
+}  // namespace scalar_level
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define XORSCAPE_HAVE_X86_KERNELS 1
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace avx2_level {
+#define XS_W 4
+#include "kernels_vector.inc"
+#undef XS_W
+}  // namespace avx2_level
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl,avx2,fma")
+namespace avx512_level {
+#define XS_W 8
+#include "kernels_vector.inc"
+#undef XS_W
+}  // namespace avx512_level
+#pragma GCC pop_options
+#pragma GCC diagnostic pop
+#endif
+
+std::string to_string(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::scalar: return "scalar";
+    case SimdLevel::avx2: return "avx2";
+    case SimdLevel::avx512: return "avx512";
+  }
+  return "unknown";
+}
+
+SimdLevel parse_simd_level(std::string_view text) {
+  if (text == "auto") return detect_simd_level();
+  if (text == "scalar") return SimdLevel::scalar;
+  if (text == "avx2") return SimdLevel::avx2;
+  if (text == "avx512") return SimdLevel::avx512;
+  throw std::invalid_argument("'" + std::string(text) + "' is not a SIMD level (auto, scalar, avx2, avx512)");
+}
+
+namespace {
+SimdLevel cpu_simd_level() {
+#ifdef XORSCAPE_HAVE_X86_KERNELS
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+    return SimdLevel::avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::avx2;
+#endif
+  return SimdLevel::scalar;
+}
+#ifdef XORSCAPE_HAVE_X86_KERNELS
+constexpr SimdLevel kWidestBuiltLevel = SimdLevel::avx512;
+#else
+constexpr SimdLevel kWidestBuiltLevel = SimdLevel::scalar;
+#endif
+
+// A level this machine cannot run falls back to the widest it can.
+SimdLevel usable(SimdLevel level) { return std::min({level, cpu_simd_level(), kWidestBuiltLevel}); }
+}  // namespace
+
+SimdLevel detect_simd_level() {
+  SimdLevel level = std::min(cpu_simd_level(), kWidestBuiltLevel);
+  if (const char* wanted = std::getenv("XORSCAPE_SIMD")) {
+    const std::string_view text(wanted);
+    if (text == "scalar" || text == "avx2" || text == "avx512") {
+      const SimdLevel requested = parse_simd_level(text);
+      if (requested < level) level = requested;
+    }
+    // An unknown value leaves the detected level in place.
+  }
+  return level;
+}
+
+std::vector<SimdLevel> available_simd_levels() {
+  std::vector<SimdLevel> levels;
+  const SimdLevel widest = std::min(cpu_simd_level(), kWidestBuiltLevel);
+  for (SimdLevel level : {SimdLevel::scalar, SimdLevel::avx2, SimdLevel::avx512})
+    if (level <= widest) levels.push_back(level);
+  return levels;
+}
+
+void batch_loss(const XorLoss& loss, const double* points, std::size_t stride, std::size_t count, double* out,
+                const Batch& batch, SimdLevel level) {
+  switch (usable(level)) {
+#ifdef XORSCAPE_HAVE_X86_KERNELS
+    case SimdLevel::avx512: return avx512_level::batch_loss_body(loss, points, stride, count, out, batch);
+    case SimdLevel::avx2: return avx2_level::batch_loss_body(loss, points, stride, count, out, batch);
+#endif
+    default: break;
+  }
+  // Scalar reference: gather each point and evaluate it with the network itself.
+  const int dimension = loss.dimension();
+  std::vector<double> point(dimension);
+  for (std::size_t j = 0; j < count; ++j) {
+    for (int k = 0; k < dimension; ++k) point[k] = points[k * stride + j];
+    out[j] = loss.value(point, batch);
+  }
+}
+
+void activate_many(Activation activation, const double* z, std::size_t count, double* out, SimdLevel level) {
+  switch (usable(level)) {
+#ifdef XORSCAPE_HAVE_X86_KERNELS
+    case SimdLevel::avx512: return avx512_level::activate_many(activation, z, count, out);
+    case SimdLevel::avx2: return avx2_level::activate_many(activation, z, count, out);
+#endif
+    default: return scalar_level::activate_many(activation, z, count, out);
+  }
+}
+
+// ---- PlaneEvaluator ----
+
+PlaneEvaluator::PlaneEvaluator(const XorLoss& loss, std::span<const double> center, int x_index, int y_index,
+                               std::span<const double> x_offsets, SimdLevel level)
+    : plan_(std::make_unique<PlanePlan>()) {
+  const ParameterLayout& L = loss.layout();
+  const int D = L.dimension();
+  if (static_cast<int>(center.size()) != D) throw std::invalid_argument("plane center has the wrong dimension");
+  if (x_index < 0 || x_index >= D || y_index < 0 || y_index >= D || x_index == y_index)
+    throw std::invalid_argument("a plane needs two different parameters of the layout");
+  if (x_offsets.empty()) throw std::invalid_argument("a plane needs at least one column");
+  PlanePlan& P = *plan_;
+  P.level = usable(level);
+  P.hidden = loss.architecture().hidden;
+  P.output = loss.architecture().output;
+  P.weight = loss.reduction() == Reduction::mean ? 0.25 : 1.0;
+  P.l2 = loss.l2();
+  P.fixed_norm = 0.0;
+  for (int k = 0; k < D; ++k)
+    if (k != x_index && k != y_index) P.fixed_norm += center[k] * center[k];
+  P.y_center = center[y_index];
+  P.columns = x_offsets.size();
+  P.padded = (P.columns + 7) / 8 * 8;
+  P.x_values.resize(P.padded);
+  for (std::size_t i = 0; i < P.padded; ++i) P.x_values[i] = center[x_index] + x_offsets[std::min(i, P.columns - 1)];
+
+  // The value of parameter k at column i when it is x, else its center value.
+  auto value_at = [&](int k, std::size_t i) { return k == x_index ? P.x_values[i] : center[k]; };
+  for (int m = 0; m < 4; ++m) {
+    const Example& e = loss.dataset().examples[m];
+    PlaneCase& pc = P.cases[m];
+    pc.example = m;
+    pc.target = e.target;
+    pc.u_column.assign(P.padded, 0.0);
+    for (std::size_t i = 0; i < P.padded; ++i) pc.u_column[i] = value_at(L.b2(), i);
+    if (L.b2() == y_index) {
+      pc.b2_is_y = true;
+      std::fill(pc.u_column.begin(), pc.u_column.end(), 0.0);
+    }
+    bool depends_x = L.b2() == x_index;
+    bool depends_y = L.b2() == y_index;
+    for (int i = 0; i < L.n_hidden(); ++i) {
+      const int inputs[3] = {L.w1(i, 0), L.w1(i, 1), L.b1(i)};
+      const double input_values[3] = {e.x1, e.x2, 1.0};
+      double z_fixed = 0.0, x_input = 0.0, y_input = 0.0;
+      for (int r = 0; r < 3; ++r) {
+        if (inputs[r] == x_index) x_input = input_values[r];
+        else if (inputs[r] == y_index) y_input = input_values[r];
+        else z_fixed += center[inputs[r]] * input_values[r];
+      }
+      const bool h_x = x_input != 0.0, h_y = y_input != 0.0;
+      const bool w_x = L.w2(i) == x_index, w_y = L.w2(i) == y_index;
+      const double w2 = center[L.w2(i)];
+      depends_x = depends_x || h_x || w_x;
+      depends_y = depends_y || h_y || w_y;
+      if (!h_y && !w_y) {
+        // Varies with x or not at all: once per column.
+        for (std::size_t c = 0; c < P.padded; ++c) {
+          const double h = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
+          pc.u_column[c] += (w_x ? P.x_values[c] : w2) * h;
+        }
+      } else if (!h_x && !w_x) {
+        pc.row_terms.push_back({w_y, w2, z_fixed, y_input});
+      } else {
+        MixedTerm t{h_x && h_y ? HiddenSource::point : (h_x ? HiddenSource::column : HiddenSource::row),
+                    w_x, w_y, w2, z_fixed, x_input, y_input, {}};
+        if (t.source == HiddenSource::column) {
+          t.h_column.resize(P.padded);
+          for (std::size_t c = 0; c < P.padded; ++c) t.h_column[c] = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
+        }
+        pc.terms.push_back(std::move(t));
+      }
+    }
+    if (depends_y && depends_x) {
+      pc.kind = CaseKind::mixed;
+    } else if (depends_y) {
+      pc.kind = CaseKind::row;
+    } else {
+      pc.kind = CaseKind::column;
+      pc.loss_column.resize(P.padded);
+      for (std::size_t c = 0; c < P.padded; ++c) {
+        const double r = activate(P.output, pc.u_column[c]) - e.target;
+        pc.loss_column[c] = r * r;
+      }
+    }
+  }
+}
+
+PlaneEvaluator::PlaneEvaluator(PlaneEvaluator&&) noexcept = default;
+PlaneEvaluator& PlaneEvaluator::operator=(PlaneEvaluator&&) noexcept = default;
+PlaneEvaluator::~PlaneEvaluator() = default;
+
+std::size_t PlaneEvaluator::columns() const { return plan_->columns; }
+std::size_t PlaneEvaluator::case_stride() const { return plan_->padded; }
+
+int PlaneEvaluator::cases_per_point() const {
+  int count = 0;
+  for (const PlaneCase& pc : plan_->cases) count += pc.kind == CaseKind::mixed;
+  return count;
+}
+
+void PlaneEvaluator::row_case_losses(double y_offset, double* case_losses) const {
+  const PlanePlan& P = *plan_;
+  const double y = P.y_center + y_offset;
+  for (const PlaneCase& pc : P.cases) {
+    double* out = case_losses + static_cast<std::size_t>(pc.example) * P.padded;
+    if (pc.kind == CaseKind::column) {
+      std::memcpy(out, pc.loss_column.data(), P.padded * sizeof(double));
+      continue;
+    }
+    double u_row = pc.b2_is_y ? y : 0.0;
+    for (const RowTerm& t : pc.row_terms) u_row += (t.w2_is_y ? y : t.w2) * activate(P.hidden, t.z_fixed + t.y_input * y);
+    if (pc.kind == CaseKind::row) {
+      const double r = activate(P.output, pc.u_column[0] + u_row) - pc.target;
+      std::fill(out, out + P.padded, r * r);
+      continue;
+    }
+    // Per term, what is fixed along the row: the weight, the activation or its input.
+    const std::size_t n = pc.terms.size();
+    double scratch[3 * 64];
+    std::vector<double> heap;
+    double* w_row = scratch;
+    if (n > 64) {
+      heap.resize(3 * n);
+      w_row = heap.data();
+    }
+    double* h_row = w_row + n;
+    double* z_row = h_row + n;
+    for (std::size_t k = 0; k < n; ++k) {
+      const MixedTerm& t = pc.terms[k];
+      w_row[k] = t.w2_is_y ? y : t.w2;
+      z_row[k] = t.z_fixed + t.y_input * y;
+      h_row[k] = t.source == HiddenSource::row ? activate(P.hidden, z_row[k]) : 0.0;
+    }
+    switch (P.level) {
+#ifdef XORSCAPE_HAVE_X86_KERNELS
+      case SimdLevel::avx512: avx512_level::plane_case_row_body(P, pc, u_row, w_row, h_row, z_row, out); break;
+      case SimdLevel::avx2: avx2_level::plane_case_row_body(P, pc, u_row, w_row, h_row, z_row, out); break;
+#endif
+      default: scalar_level::plane_case_row_body(P, pc, u_row, w_row, h_row, z_row, out); break;
+    }
+  }
+}
+
+double PlaneEvaluator::combine(const double* case_losses, std::size_t i, const Batch& batch, double y_offset) const {
+  const PlanePlan& P = *plan_;
+  double sum = 0.0;
+  for (int m : batch) sum += case_losses[static_cast<std::size_t>(m) * P.padded + i];
+  double loss = P.weight * sum;
+  if (P.l2 != 0.0) {
+    const double x = P.x_values[i], y = P.y_center + y_offset;
+    loss += P.l2 * (P.fixed_norm + x * x + y * y);
+  }
+  return loss;
+}
+
+void PlaneEvaluator::row_loss(double y_offset, double* out, double* scratch) const {
+  const PlanePlan& P = *plan_;
+  row_case_losses(y_offset, scratch);
+  const double* l0 = scratch;
+  const double* l1 = scratch + P.padded;
+  const double* l2 = scratch + 2 * P.padded;
+  const double* l3 = scratch + 3 * P.padded;
+  if (P.l2 == 0.0) {
+    for (std::size_t i = 0; i < P.columns; ++i) out[i] = P.weight * (((l0[i] + l1[i]) + l2[i]) + l3[i]);
+  } else {
+    for (std::size_t i = 0; i < P.columns; ++i) out[i] = combine(scratch, i, kNonrandomizedBatch, y_offset);
+  }
+}
+
+}  // namespace xorscape::kernels

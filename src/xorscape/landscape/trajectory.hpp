@@ -1,0 +1,159 @@
+#pragma once
+// Steepest descent on the XOR loss, restricted to a subspace (a plane of two parameters
+// with the others held fixed, as in Fig. 6 of the dissecting paper) or in full space.
+//
+// Two integrators of the same dynamics:
+//   gradient descent   v(tau+1) = v(tau) - eta grad L(v(tau))       (equation 6, tau = epoch)
+//   gradient flow      dv/dt = -grad L(v)                            (Dormand-Prince 5(4), FSAL,
+//                                                                     PI step-size control)
+// Gradient descent is the explicit Euler discretisation of the flow with step eta, so flow
+// time t corresponds to epoch tau = t / eta. An epoch budget N is a flow-time budget eta N.
+// Wherever eta |lambda_max(Hessian)| << 2 the two reach the same end point; the flow needs
+// far fewer gradient evaluations because it takes large steps on plateaus.
+//
+// Every trajectory ends with an Outcome: converged (loss below the threshold), trapped
+// (gradient norm in the moving subspace below the tolerance at a loss above the threshold),
+// budget (epoch or evaluation budget spent), diverged (non-finite loss or parameters; cannot
+// happen for sigmoid outputs) or stopped (SIGINT/SIGTERM via stop.hpp).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xorscape/core/network.hpp"
+
+namespace xorscape::trajectory {
+
+// The loss as a function of a few moving parameters, the rest held at `base`. Hidden units
+// whose pre-activation involves no moving parameter are evaluated once and cached, so a
+// plane of two parameters costs one output activation per example plus one hidden
+// activation per touched hidden unit. Nonrandomized batch only (the trajectories of the
+// paper are deterministic).
+class RestrictedLoss {
+ public:
+  // `moving`: distinct 0-based layout indices (in any order); coordinates are in that order.
+  RestrictedLoss(const XorLoss& loss, Params base, std::vector<int> moving);
+
+  int dimension() const { return static_cast<int>(moving_.size()); }
+  const std::vector<int>& moving() const { return moving_; }
+  const Params& base() const { return base_; }
+  // The full parameter vector for moving coordinates y.
+  Params full(const double* y) const;
+  // The moving coordinates of a full parameter vector.
+  std::vector<double> restrict(const Params& full) const;
+
+  double value(const double* y) const;
+  // Returns L(y) and writes the k partial derivatives dL/dy into gradient.
+  double value_and_gradient(const double* y, double* gradient) const;
+
+ private:
+  enum class Kind : std::uint8_t { w1, b1, w2, b2 };
+  struct Moving {
+    Kind kind;
+    int hidden;  // unit for w1, b1, w2
+    int input;   // 0 or 1 for w1
+  };
+  const XorLoss* loss_;
+  Params base_;
+  std::vector<int> moving_;
+  std::vector<Moving> roles_;
+  std::vector<char> unit_moves_;  // per hidden unit: does its pre-activation involve a moving parameter?
+  std::vector<double> cached_hidden_;  // [m * n_h + i] for units that do not move
+  double fixed_l2_ = 0.0;              // l2 * sum of squares of the fixed parameters
+};
+
+enum class Integrator { gradient_descent, gradient_flow };
+enum class Outcome { converged, trapped, budget, diverged, stopped };
+
+// "gd" / "flow" and back; parse throws std::invalid_argument.
+std::string to_string(Integrator integrator);
+Integrator parse_integrator(std::string_view text);
+// "converged", "trapped", "budget", "diverged", "stopped".
+std::string to_string(Outcome outcome);
+
+// Which points of a long path are kept: the first and the last, every point where the
+// epoch passes the next of `per_decade` log-spaced marks, and every point whose distance
+// (in the moving coordinates) from the last kept point reaches `arc_step` or whose loss
+// differs from the last kept loss by `loss_step`. A 6e7-epoch path keeps a few thousand
+// points at most, and every turn and every drop of the loss stays visible.
+struct Thinning {
+  double per_decade = 100.0;
+  double arc_step = 0.02;
+  double loss_step = 0.002;
+};
+
+struct TrajectorySpec {
+  Integrator integrator = Integrator::gradient_descent;
+  double eta = 0.1;                    // learning rate; flow time t = eta * epoch
+  double epochs = 6e7;                 // budget in epochs (flow: time eta * epochs)
+  double loss_threshold = 0.005;       // converged below this loss (section 3.2 of the paper)
+  double gradient_tolerance = 1e-6;    // trapped: |grad| below this at a loss >= threshold
+  // Gradient flow only.
+  double relative_tolerance = 1e-8;    // per-step error control, on the moving coordinates
+  double absolute_tolerance = 1e-10;
+  std::int64_t max_evaluations = 50'000'000;  // gradient evaluations, budget for the flow
+  Thinning thinning;
+};
+
+// A stored path: n points, coordinates row-major (n x dimension), in the moving coordinates.
+struct Path {
+  int dimension = 0;
+  std::vector<double> epoch;        // GD: epoch tau; flow: t / eta
+  std::vector<double> coordinates;  // (n, dimension)
+  std::vector<double> loss;
+  std::size_t size() const { return epoch.size(); }
+};
+
+struct TrajectoryResult {
+  Path path;
+  Outcome outcome = Outcome::budget;
+  std::vector<double> end;           // final moving coordinates
+  double final_epoch = 0.0;
+  double final_loss = 0.0;
+  double final_gradient_norm = 0.0;  // in the moving subspace
+  std::int64_t evaluations = 0;      // gradient evaluations of the dynamics
+  std::int64_t accepted_steps = 0;   // flow: accepted steps (GD: = epochs run)
+  std::int64_t rejected_steps = 0;   // flow only
+};
+
+// Called now and then with the epoch reached (for progress displays); may be empty.
+using ProgressCallback = std::function<void(double epoch)>;
+
+// Runs one trajectory from moving coordinates `start`. Polls stop_requested() and
+// returns Outcome::stopped when asked to stop.
+TrajectoryResult run(const RestrictedLoss& loss, const std::vector<double>& start, const TrajectorySpec& spec,
+                     const ProgressCallback& progress = {});
+
+// What the end point of a trajectory is, beyond its loss: the gradient in full space (the
+// in-plane end point of a restricted run is generally not stationary in all D directions)
+// and the Hessian eigenvalues in the moving subspace (all clearly positive: a local minimum
+// of the restricted loss; some near zero: a plateau or a trench running off to infinity).
+struct EndPointAnalysis {
+  double full_gradient_norm = 0.0;
+  std::vector<double> hessian_eigenvalues;  // ascending, moving subspace
+};
+EndPointAnalysis analyse_end_point(const XorLoss& loss, const RestrictedLoss& restricted, const std::vector<double>& y);
+
+// Keeps the points of a dense path that the thinning rule keeps (used by the integrators,
+// exposed for tests). The last point is always kept.
+class PathRecorder {
+ public:
+  PathRecorder(int dimension, Thinning thinning);
+  // Offers a point; returns true if it was kept.
+  bool offer(double epoch, const double* y, double loss);
+  // Keeps the point unconditionally (first and last point).
+  void keep(double epoch, const double* y, double loss);
+  // True if the thinning rule would keep this point (without keeping it).
+  bool wants(double epoch, const double* y, double loss) const;
+  Path& path() { return path_; }
+  const Path& path() const { return path_; }
+
+ private:
+  Thinning thinning_;
+  Path path_;
+  double next_mark_ = 1.0;
+  double mark_factor_;
+};
+
+}  // namespace xorscape::trajectory

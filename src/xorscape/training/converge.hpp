@@ -1,0 +1,46 @@
+#pragma once
+// Epoch of convergence from a shifted solution (Figure 5, section 3.2 of the dissecting paper):
+// one parameter of a solution is shifted by Delta, the others stay at the optimum, and R
+// randomized-batch runs start there. tau_conv is the first epoch at which the loss averaged
+// over the R runs on their own randomized batches is below the threshold AND the
+// nonrandomized (full-batch) loss averaged over the R runs is below it too.
+// Run r draws its batches from a stream keyed by r alone, so every (parameter, Delta) sees
+// the same batch sequences (common random numbers: differences between Deltas are not noise
+// from different batches).
+#include <cstdint>
+#include <vector>
+
+#include "xorscape/core/network.hpp"
+#include "xorscape/training/optimize.hpp"
+#include "xorscape/kernels/train_kernels.hpp"
+
+namespace xorscape {
+
+struct ConvergeSpec {
+  Architecture architecture{};
+  Dataset dataset;
+  Params center;                 // the solution
+  double eta = 0.1;
+  int runs = 100;                // R
+  std::int64_t max_epochs = 1000000;
+  double threshold = 0.005;
+  std::uint64_t seed = 1;
+  bool fast_path = true;
+  kernels::SimdLevel simd = kernels::training_simd_level();
+};
+
+struct ConvergeOutcome {
+  std::int64_t tau_conv = -1;  // -1: not converged within max_epochs
+  double mean_loss = 0.0;      // run-averaged full loss at tau_conv (or at max_epochs)
+  double mean_batch_loss = 0.0;
+  double converged_runs = 0.0; // fraction of runs whose own full loss is below the threshold then
+  bool interrupted = false;    // a stop was requested (stop_requested()) before the outcome was known
+};
+
+// Batch key of run r.
+std::uint64_t converge_batch_key(std::uint64_t seed, int run);
+// The R runs from center + shift * e_parameter. Checks stop_requested() between chunks of
+// epochs and returns an interrupted outcome if a stop was requested.
+ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift);
+
+}  // namespace xorscape
