@@ -213,12 +213,12 @@ TEST_CASE("a run stopped by a signal and resumed ends exactly as an uninterrupte
     auto whole = seeded_runs(spec, 10);
     auto parts = whole;
     REQUIRE(train(spec, whole));
-    clear_stop_request();
-    // Stop once some epochs are done (the progress callback is the signal handler's stand-in).
-    const bool finished = train(spec, parts, [](double done) {
-      if (done > 1000) request_stop();
+    // Stop once some epochs are done (the progress sink is the signal handler's stand-in).
+    RunControl control;
+    control.set_progress_sink([&](double done, double) {
+      if (done > 1000) control.request_stop();
     });
-    clear_stop_request();
+    const bool finished = train(spec, parts, control);
     CHECK_FALSE(finished);
     REQUIRE(train(spec, parts));
     require_same(whole, parts);

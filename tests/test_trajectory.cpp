@@ -223,15 +223,15 @@ TEST_CASE("a 6e7-epoch path is stored in a few thousand points with increasing e
 
 TEST_CASE("a stop request ends a trajectory with outcome 'stopped'") {
   const PlaneCase c = plane_case("b1_1", "b2_1", 15.0, -2.0);
-  request_stop();
+  RunControl control;
+  control.request_stop();
   for (auto integrator : {tr::Integrator::gradient_descent, tr::Integrator::gradient_flow}) {
     tr::TrajectorySpec spec = spec_for(integrator, 1e8);
     spec.gradient_tolerance = 0.0;
-    const auto r = tr::run(c.restricted, c.start, spec);
+    const auto r = tr::run(c.restricted, c.start, spec, control);
     CHECK(r.outcome == tr::Outcome::stopped);
     CHECK(r.final_epoch < 1e6);
   }
-  clear_stop_request();
 }
 
 TEST_CASE("a trapped end point in (b1_1, b2_1) is a local minimum of the plane, not a stationary point in 9-D") {

@@ -12,7 +12,6 @@
 
 #include "xorscape/annealing/annealing.hpp"
 #include "xorscape/cli/cli.hpp"
-#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using namespace xorscape::annealing;
@@ -572,8 +571,8 @@ int main(int argc, char** argv) {
       run_units(
           spec, pending, result,
           [&] {
-            if (stop_after > 0 && units_done >= stop_after) request_stop();
-            return stop_requested() ||
+            if (stop_after > 0 && units_done >= stop_after) tool.control().request_stop();
+            return tool.control().stop_requested() ||
                    (!bench && std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count() >
                                   checkpoint_every);
           },
@@ -588,7 +587,7 @@ int main(int argc, char** argv) {
       h5::OutputFile file(checkpoint, true);
       write_result(file, tool, spec, result, names, false);
       file.commit();
-      if (stop_requested()) {
+      if (tool.control().stop_requested()) {
         std::fprintf(stderr, "xorscape-anneal: stopped; %lld of %lld units done, checkpoint '%s' (continue with --resume)\n",
                      static_cast<long long>(result.completed_units()), static_cast<long long>(total), checkpoint.c_str());
         return 130;

@@ -12,7 +12,6 @@
 #include "xorscape/cli/cli.hpp"
 #include "xorscape/training/converge.hpp"
 #include "xorscape/io/h5.hpp"
-#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 namespace po = cli::po;
@@ -105,8 +104,8 @@ int main(int argc, char** argv) {
     cli::Progress progress("xorscape-converge", static_cast<double>(tasks), "shifts");
 #pragma omp parallel for schedule(dynamic, 1)
     for (std::int64_t t = 0; t < tasks; ++t) {
-      if (done[t] || stop_requested()) continue;
-      const ConvergeOutcome outcome = converge_from(spec, parameters[t / n_shifts], shifts[t % n_shifts]);
+      if (done[t] || tool.control().stop_requested()) continue;
+      const ConvergeOutcome outcome = converge_from(spec, parameters[t / n_shifts], shifts[t % n_shifts], tool.control());
       if (outcome.interrupted) continue;
       outcomes[t] = outcome;
       done[t] = 1;

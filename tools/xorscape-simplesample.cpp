@@ -5,7 +5,6 @@
 #include <iostream>
 
 #include "xorscape/entropy/entropy_io.hpp"
-#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using namespace xorscape::entropy;
@@ -56,7 +55,7 @@ int main(int argc, char** argv) {
     std::int64_t polls = 0;
     const SimpleSamplingResult result = simple_sample(problem.loss, problem.box, problem.binning, spec, [&] {
       if (++polls % 64 == 0) progress.update(std::min<double>(spec.samples, polls * double(spec.block)));
-      return stop_requested();
+      return tool.control().stop_requested();
     });
     const double wall = seconds_since(start);
     progress.finish();

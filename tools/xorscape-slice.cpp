@@ -13,7 +13,6 @@
 #include "xorscape/cli/cli.hpp"
 #include "xorscape/core/parameters.hpp"
 #include "xorscape/landscape/slice_file.hpp"
-#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using Clock = std::chrono::steady_clock;
@@ -55,8 +54,9 @@ struct RunTiming {
 // Streams each finished block into the file and the plane's statistics.
 class FileConsumer : public slice::BlockConsumer {
  public:
-  FileConsumer(const slice::SliceSpec& spec, slice::SliceFileWriter& writer, RunTiming& timing)
-      : spec_(spec), writer_(writer), timing_(timing), loss_(spec), mean_(spec),
+  FileConsumer(const slice::SliceSpec& spec, slice::SliceFileWriter& writer, RunTiming& timing,
+               const RunControl& control)
+      : spec_(spec), writer_(writer), timing_(timing), control_(control), loss_(spec), mean_(spec),
         progress_("xorscape-slice", static_cast<double>(spec.planes.size()) * spec.y.count, "rows") {}
   void begin_plane(int plane, const slice::PlaneComputation& computation) override {
     const Clock::time_point start = Clock::now();
@@ -83,13 +83,14 @@ class FileConsumer : public slice::BlockConsumer {
     writer_.end_plane(loss_, spec_.randomized ? &mean_ : nullptr, spec_.randomized ? &difference_ : nullptr);
     timing_.writing += seconds_since(start);
   }
-  bool should_stop() override { return stop_requested(); }
+  bool should_stop() override { return control_.stop_requested(); }
   void finish() { progress_.finish(); }
 
  private:
   const slice::SliceSpec& spec_;
   slice::SliceFileWriter& writer_;
   RunTiming& timing_;
+  const RunControl& control_;
   slice::PlaneStatistics loss_, mean_;
   slice::Difference difference_;
   cli::Progress progress_;
@@ -102,7 +103,7 @@ RunTiming write_slices(const cli::Tool& tool, const slice::SliceSpec& spec, cons
   const Clock::time_point start = Clock::now();
   RunTiming timing;
   slice::SliceFileWriter writer(tool.output(), tool.force(), spec, tool.provenance(), center_note, storage);
-  FileConsumer consumer(spec, writer, timing);
+  FileConsumer consumer(spec, writer, timing, tool.control());
   slice::run_slice(spec, writer.block_rows(), consumer);
   if (!bench.empty()) {
     const double elapsed = seconds_since(start);

@@ -17,7 +17,6 @@
 
 #include "xorscape/cli/cli.hpp"
 #include "xorscape/stationary/stationary.hpp"
-#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 namespace po = cli::po;
@@ -518,7 +517,7 @@ int main(int argc, char** argv) {
       progress.starts_done += count;
       bar.update(static_cast<double>(progress.starts_done));
       const auto now = std::chrono::steady_clock::now();
-      stopped = stop_requested();
+      stopped = tool.control().stop_requested();
       if (!bench && progress.starts_done < s.starts &&
           (stopped || std::chrono::duration<double>(now - last_checkpoint).count() > s.checkpoint_seconds)) {
         h5::OutputFile checkpoint(checkpoint_path, true);

@@ -13,7 +13,6 @@
 #include "xorscape/cli/cli.hpp"
 #include "xorscape/io/h5.hpp"
 #include "xorscape/core/rng.hpp"
-#include "xorscape/core/run_control.hpp"
 #include "xorscape/training/training.hpp"
 
 using namespace xorscape;
@@ -526,7 +525,8 @@ int main(int argc, char** argv) {
 
     cli::Progress progress("xorscape-train", static_cast<double>(runs.size()) * static_cast<double>(spec.max_epochs),
                            "epochs");
-    const bool complete = train(spec, runs, [&](double done) { progress.update(done); });
+    tool.control().set_progress_sink([&](double done, double) { progress.update(done); });
+    const bool complete = train(spec, runs, tool.control());
     progress.finish();
     if (!complete) {
       write_file(checkpoint, true, tool, plan, runs, true);

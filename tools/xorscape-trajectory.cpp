@@ -13,7 +13,6 @@
 
 #include "xorscape/cli/cli.hpp"
 #include "xorscape/core/parameters.hpp"
-#include "xorscape/core/run_control.hpp"
 #include "xorscape/landscape/trajectory.hpp"
 #include "xorscape/landscape/trajectory_file.hpp"
 
@@ -239,7 +238,7 @@ int main(int argc, char** argv) {
         for (tr::Integrator method : integrators) {
           run_spec.integrator = method;
           const auto begin = std::chrono::steady_clock::now();
-          const tr::TrajectoryResult r = run(restricted, restricted.restrict(s.parameters), run_spec);
+          const tr::TrajectoryResult r = run(restricted, restricted.restrict(s.parameters), run_spec, tool.control());
           const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
           if (method == tr::Integrator::gradient_descent) {
             gd_evaluations = static_cast<double>(r.evaluations);
@@ -255,7 +254,7 @@ int main(int argc, char** argv) {
             if (gd_evaluations > 0) std::printf(", %.0fx fewer evaluations than gd", gd_evaluations / r.evaluations);
             std::printf("\n");
           }
-          if (stop_requested()) break;
+          if (tool.control().stop_requested()) break;
         }
         // The full-space gradient through the general backpropagation, for comparison.
         std::vector<double> gradient(layout.dimension());
@@ -299,7 +298,7 @@ int main(int argc, char** argv) {
         record.start_loss = loss.value(s.parameters);
         if (s.moving.size() == 2 && pair) record.plane = pair;
         if (s.moving.size() == static_cast<size_t>(layout.dimension()) && pair) record.plane = pair;
-        const auto on_progress = [&](double epoch) {
+        RunControl job_control([&](double epoch, double) {
 #pragma omp critical(trajectory_progress)
           {
             reached[j] = epoch;
@@ -307,8 +306,9 @@ int main(int argc, char** argv) {
             for (double r : reached) total += r;
             progress.update(total);
           }
-        };
-        record.result = tr::run(restricted, restricted.restrict(s.parameters), record.spec, on_progress);
+        });
+        job_control.watch_signals(true);
+        record.result = tr::run(restricted, restricted.restrict(s.parameters), record.spec, job_control);
         record.end_parameters = restricted.full(record.result.end.data());
         record.end_analysis = tr::analyse_end_point(loss, restricted, record.result.end);
 #pragma omp critical(trajectory_progress)
@@ -325,7 +325,7 @@ int main(int argc, char** argv) {
     }
     progress.finish();
     if (!failure.empty()) throw std::runtime_error(failure);
-    if (stop_requested()) {
+    if (tool.control().stop_requested()) {
       std::cerr << "xorscape-trajectory: interrupted; nothing was written\n";
       return 130;
     }

@@ -13,7 +13,6 @@
 #include "xorscape/entropy/entropy_io.hpp"
 #include "xorscape/entropy/models.hpp"
 #include "xorscape/entropy/wanglandau.hpp"
-#include "xorscape/core/run_control.hpp"
 
 using namespace xorscape;
 using namespace xorscape::entropy;
@@ -353,7 +352,7 @@ int main(int argc, char** argv) {
     cli::Progress progress("wang-landau", 1.0, "of ln f range");
     const auto start = std::chrono::steady_clock::now();
     auto last_checkpoint = start;
-    const bool done = sampler.run([] { return stop_requested(); },
+    const bool done = sampler.run([&] { return tool.control().stop_requested(); },
                                   [&] {
                                     progress.update(sampler.progress());
                                     if (seconds_since(last_checkpoint) >= checkpoint_every) {

@@ -12,7 +12,6 @@
 #include <sstream>
 
 #include "xorscape/core/parameters.hpp"
-#include "xorscape/core/run_control.hpp"
 #include "xorscape/version.hpp"
 
 namespace xorscape::cli {
@@ -107,7 +106,8 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
         throw UsageError("--output", "'" + output_ + "' exists; use --force to overwrite it");
     }
     omp_set_num_threads(threads_);
-    install_stop_handlers();
+    RunControl::install_signal_handlers();
+    control_.watch_signals(true);
     return body();
   } catch (const UsageError& e) {
     std::cerr << name_ << ": " << e.option() << ": " << e.what() << '\n';

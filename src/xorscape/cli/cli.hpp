@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "xorscape/core/run_control.hpp"
 #include "xorscape/io/h5.hpp"
 #include "xorscape/core/network.hpp"
 
@@ -65,6 +66,8 @@ class Tool {
   const std::string& command_line() const { return command_line_; }
   // Everything an output file records about how it was made.
   h5::Provenance provenance() const;
+  // The run's control: stops on SIGINT/SIGTERM (handlers installed by run()).
+  RunControl& control() const { return control_; }
 
  private:
   std::string name_;
@@ -78,6 +81,7 @@ class Tool {
   std::string output_;
   bool force_ = false;
   std::string command_line_;
+  mutable RunControl control_;
 };
 
 // Validators: each throws UsageError naming `option`.

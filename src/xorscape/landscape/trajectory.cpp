@@ -8,7 +8,6 @@
 #include <optional>
 #include <stdexcept>
 
-#include "xorscape/core/run_control.hpp"
 
 namespace xorscape::trajectory {
 
@@ -220,7 +219,7 @@ bool all_finite(const std::vector<double>& v) {
 constexpr std::int64_t kPollInterval = 1 << 16;  // epochs between stop/progress polls
 
 TrajectoryResult run_gradient_descent(const RestrictedLoss& f, const std::vector<double>& start,
-                                      const TrajectorySpec& spec, const ProgressCallback& progress) {
+                                      const TrajectorySpec& spec, const RunControl& control) {
   const int k = f.dimension();
   TrajectoryResult result;
   PathRecorder recorder(k, spec.thinning);
@@ -253,11 +252,11 @@ TrajectoryResult run_gradient_descent(const RestrictedLoss& f, const std::vector
       break;
     }
     if ((tau & (kPollInterval - 1)) == 0 && tau > 0) {
-      if (stop_requested()) {
+      if (control.stop_requested()) {
         result.outcome = Outcome::stopped;
         break;
       }
-      if (progress) progress(static_cast<double>(tau));
+      control.progress(static_cast<double>(tau), spec.epochs);
     }
     for (int j = 0; j < k; ++j) y[j] -= eta * g[j];
     ++tau;
@@ -308,7 +307,7 @@ void interpolate(const FlowPoint& a, const FlowPoint& b, double theta, std::vect
 }
 
 TrajectoryResult run_gradient_flow(const RestrictedLoss& f, const std::vector<double>& start,
-                                   const TrajectorySpec& spec, const ProgressCallback& progress) {
+                                   const TrajectorySpec& spec, const RunControl& control) {
   const int k = f.dimension();
   const double eta = spec.eta;
   const double t_end = eta * spec.epochs;
@@ -393,11 +392,11 @@ TrajectoryResult run_gradient_flow(const RestrictedLoss& f, const std::vector<do
         break;
       }
       if (++polls % 256 == 0) {
-        if (stop_requested()) {
+        if (control.stop_requested()) {
           outcome = Outcome::stopped;
           break;
         }
-        if (progress) progress(current.t / eta);
+        control.progress(current.t / eta, spec.epochs);
       }
       h = std::min(h, t_end - current.t);
       // Stages: k_i = -grad L(y + h sum a_ij k_j); stage[0] = -current.g (FSAL).
@@ -511,14 +510,14 @@ EndPointAnalysis analyse_end_point(const XorLoss& loss, const RestrictedLoss& re
 }
 
 TrajectoryResult run(const RestrictedLoss& loss, const std::vector<double>& start, const TrajectorySpec& spec,
-                     const ProgressCallback& progress) {
+                     const RunControl& control) {
   if (static_cast<int>(start.size()) != loss.dimension())
     throw std::invalid_argument("start has " + std::to_string(start.size()) + " coordinates, the subspace has " +
                                 std::to_string(loss.dimension()));
   if (!(spec.eta > 0) || !std::isfinite(spec.eta)) throw std::invalid_argument("eta must be a finite number above 0");
   if (!(spec.epochs >= 0) || !std::isfinite(spec.epochs)) throw std::invalid_argument("epochs must be finite and >= 0");
-  return spec.integrator == Integrator::gradient_descent ? run_gradient_descent(loss, start, spec, progress)
-                                                         : run_gradient_flow(loss, start, spec, progress);
+  return spec.integrator == Integrator::gradient_descent ? run_gradient_descent(loss, start, spec, control)
+                                                         : run_gradient_flow(loss, start, spec, control);
 }
 
 }  // namespace xorscape::trajectory

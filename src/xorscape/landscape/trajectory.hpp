@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "xorscape/core/network.hpp"
+#include "xorscape/core/run_control.hpp"
 
 namespace xorscape::trajectory {
 
@@ -117,13 +118,10 @@ struct TrajectoryResult {
   std::int64_t rejected_steps = 0;   // flow only
 };
 
-// Called now and then with the epoch reached (for progress displays); may be empty.
-using ProgressCallback = std::function<void(double epoch)>;
-
-// Runs one trajectory from moving coordinates `start`. Polls stop_requested() and
-// returns Outcome::stopped when asked to stop.
+// Runs one trajectory from moving coordinates `start`. Polls control.stop_requested() and
+// returns Outcome::stopped when asked to stop; reports control.progress(epoch, budget).
 TrajectoryResult run(const RestrictedLoss& loss, const std::vector<double>& start, const TrajectorySpec& spec,
-                     const ProgressCallback& progress = {});
+                     const RunControl& control = RunControl());
 
 // What the end point of a trajectory is, beyond its loss: the gradient in full space (the
 // in-plane end point of a restricted run is generally not stationary in all D directions)

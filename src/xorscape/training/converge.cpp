@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "xorscape/core/rng.hpp"
-#include "xorscape/core/run_control.hpp"
 
 namespace xorscape {
 
@@ -22,7 +21,7 @@ bool fast(const ConvergeSpec& spec) {
 
 }  // namespace
 
-ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift) {
+ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift, const RunControl& control) {
   const int R = spec.runs;
   const int D = spec.architecture.dimension();
   Params start = spec.center;
@@ -74,7 +73,7 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
     }
   };
   for (std::int64_t first = 0; first < spec.max_epochs; first += kChunk) {
-    if (stop_requested()) {
+    if (control.stop_requested()) {
       outcome.interrupted = true;
       return outcome;
     }

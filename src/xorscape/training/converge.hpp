@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "xorscape/core/network.hpp"
+#include "xorscape/core/run_control.hpp"
 #include "xorscape/training/optimize.hpp"
 #include "xorscape/kernels/train_kernels.hpp"
 
@@ -34,13 +35,14 @@ struct ConvergeOutcome {
   double mean_loss = 0.0;      // run-averaged full loss at tau_conv (or at max_epochs)
   double mean_batch_loss = 0.0;
   double converged_runs = 0.0; // fraction of runs whose own full loss is below the threshold then
-  bool interrupted = false;    // a stop was requested (stop_requested()) before the outcome was known
+  bool interrupted = false;    // a stop was requested (control.stop_requested()) before the outcome was known
 };
 
 // Batch key of run r.
 std::uint64_t converge_batch_key(std::uint64_t seed, int run);
-// The R runs from center + shift * e_parameter. Checks stop_requested() between chunks of
+// The R runs from center + shift * e_parameter. Checks control.stop_requested() between chunks of
 // epochs and returns an interrupted outcome if a stop was requested.
-ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift);
+ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift,
+                              const RunControl& control = RunControl());
 
 }  // namespace xorscape

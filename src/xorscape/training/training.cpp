@@ -7,7 +7,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "xorscape/core/run_control.hpp"
 #include "xorscape/kernels/train_kernels.hpp"
 
 namespace xorscape {
@@ -99,7 +98,7 @@ class Trainer {
   }
 
   void report(const std::atomic<std::int64_t>& done) const {
-    if (progress_ && *progress_ && omp_get_thread_num() == 0) (*progress_)(static_cast<double>(done.load()));
+    if (omp_get_thread_num() == 0) control_->progress(static_cast<double>(done.load()), total_);
   }
 
   void run_reference(TrainingRun& run, std::atomic<std::int64_t>& done) const {
@@ -121,7 +120,7 @@ class Trainer {
       }
       done += run.state.epoch - start;
       report(done);
-      if (stop_requested()) break;
+      if (control_->stop_requested()) break;
     }
   }
 
@@ -168,13 +167,14 @@ class Trainer {
         }
       }
       report(done);
-      if (stop_requested()) break;
+      if (control_->stop_requested()) break;
     }
   }
 
-  bool run_all(std::vector<TrainingRun>& runs, const std::function<void(double)>& progress) const {
+  bool run_all(std::vector<TrainingRun>& runs, const RunControl& control) const {
     std::atomic<std::int64_t> done{0};
-    progress_ = &progress;
+    control_ = &control;
+    total_ = static_cast<double>(runs.size()) * static_cast<double>(spec_.max_epochs);
     if (fast_path_applies(spec_)) {
       // Blocks are fixed by run index; lanes of a block share their epoch unless a run
       // finished, so a resumed block continues exactly as it would have.
@@ -212,16 +212,17 @@ class Trainer {
   const TrainSpec& spec_;
   XorLoss loss_;
   std::vector<std::int64_t> schedule_;
-  mutable const std::function<void(double)>* progress_ = nullptr;
+  mutable const RunControl* control_ = nullptr;
+  mutable double total_ = 0.0;
 };
 
 }  // namespace
 
-bool train(const TrainSpec& spec, std::vector<TrainingRun>& runs, const std::function<void(double)>& progress) {
+bool train(const TrainSpec& spec, std::vector<TrainingRun>& runs, const RunControl& control) {
   for (const TrainingRun& run : runs)
     if (static_cast<int>(run.state.params.size()) != spec.architecture.dimension())
       throw std::invalid_argument("a run's parameter vector does not match the architecture");
-  return Trainer(spec).run_all(runs, progress);
+  return Trainer(spec).run_all(runs, control);
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "xorscape/core/run_control.hpp"
 #include "xorscape/kernels/train_kernels.hpp"
 #include "xorscape/core/network.hpp"
 #include "xorscape/training/optimize.hpp"
@@ -63,11 +64,11 @@ std::vector<std::int64_t> record_schedule(int points_per_decade, std::int64_t ma
 bool fast_path_applies(const TrainSpec& spec);
 
 // Advances every unfinished run until it converges, reaches spec.max_epochs or a stop is
-// requested (stop_requested()). Runs in parallel (OpenMP) over runs or blocks of runs.
-// progress, if set, is called from one thread with the number of epochs done so far.
+// requested (control.stop_requested()). Runs in parallel (OpenMP) over runs or blocks of runs.
+// control.progress(epochs done, epochs of all runs) is reported from one thread.
 // Returns true when every run has finished.
 bool train(const TrainSpec& spec, std::vector<TrainingRun>& runs,
-           const std::function<void(double)>& progress = {});
+           const RunControl& control = RunControl());
 
 // L(tau) ~ A tau^-gamma: least squares of ln L on ln tau over the recorded points with
 // lo <= tau <= hi. gamma_error is the standard error of the slope from the residuals
