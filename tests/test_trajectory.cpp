@@ -262,7 +262,7 @@ TEST_CASE("trajectories added to a slice file keep its other contents") {
   const Params center = published_solution(1).parameters;
   const h5::Provenance provenance{"test", "test --into", 1, 1, {}};
   for (int round = 0; round < 2; ++round) {
-    tr::FileUpdate update(path);
+    h5::UpdateFile update(path);
     const h5::Group plane = update.root().open_group("planes/b1_1,b2_1");
     CHECK(tr::append_trajectory(plane, record, center, xor_loss().layout(), provenance) == round);
     update.commit();
@@ -296,7 +296,7 @@ TEST_CASE("an update abandoned before commit leaves the slice file byte-identica
   write_small_slice(path);
   const std::string before = file_bytes(path);
   {
-    tr::FileUpdate update(path);
+    h5::UpdateFile update(path);
     update.root().open_group("planes/b1_1,b2_1").create_group("trajectories/0");
     CHECK(fs::exists(update.temporary()));
   }  // destroyed without commit, as after an error or SIGINT

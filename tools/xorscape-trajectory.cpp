@@ -349,7 +349,7 @@ int main(int argc, char** argv) {
       }
     };
     if (into) {
-      tr::FileUpdate update(*into);
+      h5::UpdateFile update(*into);
       write_all(update.root());
       update.commit();
       std::fprintf(stderr, "xorscape-trajectory: added %zu trajectories to %s\n", records.size(), into->c_str());

@@ -1,17 +1,27 @@
 #include "xorscape/cli/cli.hpp"
 
+#include <fcntl.h>
 #include <omp.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <limits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
+#include "xorscape/annealing/annealing_file.hpp"
 #include "xorscape/core/parameters.hpp"
+#include "xorscape/entropy/entropy_file.hpp"
+#include "xorscape/landscape/trajectory_file.hpp"
+#include "xorscape/stationary/stationary_file.hpp"
+#include "xorscape/training/training_file.hpp"
 #include "xorscape/version.hpp"
 
 namespace xorscape::cli {
@@ -48,6 +58,13 @@ Tool::Tool(std::string name, std::string summary, std::string default_output)
     : name_(std::move(name)), summary_(std::move(summary)), default_output_(std::move(default_output)),
       options_("Options") {}
 
+int max_threads() { return std::max(256, 4 * omp_get_num_procs()); }
+
+void Tool::enable_resume(double default_checkpoint_seconds) {
+  resumable_ = true;
+  default_checkpoint_seconds_ = default_checkpoint_seconds;
+}
+
 int Tool::run(int argc, char** argv, const std::function<int()>& body) {
   for (int i = 0; i < argc; ++i) command_line_ += (i ? " " : "") + shell_quote(argv[i]);
   po::options_description common("Common options");
@@ -55,12 +72,18 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
       ("config", po::value<std::string>(), "read options from FILE (Boost config syntax: name = value per line)")
-      ("threads", po::value<int>()->default_value(omp_get_max_threads()), "OpenMP threads (results do not depend on it)")
-      ("seed", po::value<std::uint64_t>()->default_value(1), "random seed (same seed, same numbers)");
+      ("threads", po::value<int>()->default_value(omp_get_max_threads()),
+       ("OpenMP threads, 1.." + std::to_string(max_threads()) + " (results do not depend on it)").c_str())
+      ("seed", po::value<std::string>()->default_value("1"), "random seed, 0..2^64-1 (same seed, same numbers)");
   if (!default_output_.empty())
     common.add_options()
         ("output,o", po::value<std::string>()->default_value(default_output_), "HDF5 file to write")
-        ("force", po::bool_switch(), "overwrite an existing output file");
+        ("force", po::bool_switch(), "overwrite an existing output file (and discard a checkpoint)");
+  if (resumable_)
+    common.add_options()
+        ("resume", po::bool_switch(), "continue from OUTPUT.checkpoint.h5 (the same options, another thread count is fine)")
+        ("checkpoint-every", po::value<double>()->default_value(default_checkpoint_seconds_),
+         "seconds between checkpoints to OUTPUT.checkpoint.h5 (one is also written on SIGINT/SIGTERM)");
   po::options_description all;
   all.add(options_).add(common);
   try {
@@ -81,9 +104,11 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
         po::options_description from_file;
         from_file.add(options_);
         from_file.add_options()
-            ("threads", po::value<int>(), "")("seed", po::value<std::uint64_t>(), "");
+            ("threads", po::value<int>(), "")("seed", po::value<std::string>(), "");
         if (!default_output_.empty())
           from_file.add_options()("output", po::value<std::string>(), "")("force", po::bool_switch(), "");
+        if (resumable_)
+          from_file.add_options()("resume", po::bool_switch(), "")("checkpoint-every", po::value<double>(), "");
         po::store(po::parse_config_file(in, from_file), values_);
       }
       po::notify(values_);
@@ -93,17 +118,26 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
       return 2;
     }
     threads_ = static_cast<int>(require_at_least("--threads", values_["threads"].as<int>(), 1));
-    seed_ = values_["seed"].as<std::uint64_t>();
+    if (threads_ > max_threads())
+      throw UsageError("--threads", "at most " + std::to_string(max_threads()) + " (4 per processor of this machine)");
+    seed_ = parse_unsigned("--seed", values_["seed"].as<std::string>());
+    if (resumable_) {
+      resume_ = values_["resume"].as<bool>();
+      checkpoint_seconds_ = require_positive("--checkpoint-every", values_["checkpoint-every"].as<double>());
+    } else if (has("resume")) {
+      resume_ = values_["resume"].as<bool>();  // a tool that still declares its own --resume
+    }
     if (!default_output_.empty()) {
       output_ = values_["output"].as<std::string>();
       force_ = values_["force"].as<bool>();
-      if (output_.empty()) throw UsageError("--output", "must not be empty");
+      require_writable("--output", output_);
       namespace fs = std::filesystem;
-      fs::path folder = fs::path(output_).parent_path();
-      if (!folder.empty() && !fs::is_directory(folder))
-        throw UsageError("--output", "folder '" + folder.string() + "' does not exist");
-      if (fs::exists(output_) && !force_ && !(has("resume") && values_["resume"].as<bool>()))
+      if (fs::exists(output_) && !force_ && !resume_)
         throw UsageError("--output", "'" + output_ + "' exists; use --force to overwrite it");
+      const std::string checkpoint = output_ + ".checkpoint.h5";
+      if (resumable_ && fs::exists(checkpoint) && !force_ && !resume_)
+        throw UsageError("--resume", "'" + checkpoint + "' holds an interrupted run: continue it with --resume, "
+                                     "or start afresh with --force");
     }
     omp_set_num_threads(threads_);
     RunControl::install_signal_handlers();
@@ -128,7 +162,43 @@ h5::Provenance Tool::provenance() const {
     if (option == "help" || option == "version") continue;
     if (auto attribute = to_attribute(value.value())) p.configuration["option:" + option] = *attribute;
   }
+  p.configuration["option:seed"] = static_cast<std::int64_t>(seed_);  // the parsed number, not its text
   return p;
+}
+
+void require_writable(const std::string& option, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw UsageError(option, "must not be empty");
+  if (fs::is_directory(path)) throw UsageError(option, "'" + path + "' is a folder, not a file name");
+  fs::path folder = fs::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  if (!fs::is_directory(folder)) throw UsageError(option, "folder '" + folder.string() + "' does not exist");
+  const fs::path probe = folder / ("." + fs::path(path).filename().string() + ".probe" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    throw UsageError(option, "cannot create files in folder '" + folder.string() + "' (" + std::strerror(errno) + ")");
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
+void require_memory(const std::string& option, double bytes, const std::string& what) {
+  const double available = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  if (!(bytes <= 0.8 * available)) {
+    char text[160];
+    std::snprintf(text, sizeof text, "%s would need about %.3g GB of memory; this machine has %.3g GB", what.c_str(),
+                  bytes / 1e9, available / 1e9);
+    throw UsageError(option, text);
+  }
+}
+
+std::uint64_t parse_unsigned(const std::string& option, const std::string& text) {
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError(option, "'" + text + "' is not a whole number from 0 to 18446744073709551615");
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+  if (value == std::numeric_limits<unsigned long long>::max() && errno == ERANGE)
+    throw UsageError(option, "'" + text + "' is larger than 18446744073709551615");
+  return value;
 }
 
 double require_finite(const std::string& option, double value) {
@@ -165,6 +235,8 @@ Range parse_range(const std::string& option, const std::string& text) {
   if (colon == std::string::npos) throw UsageError(option, "'" + text + "' is not LO:HI");
   const Range range{parse_number(option, text.substr(0, colon)), parse_number(option, text.substr(colon + 1))};
   if (!(range.lo < range.hi)) throw UsageError(option, "range '" + text + "' is empty or reversed (need LO < HI)");
+  if (!std::isfinite(range.hi - range.lo))
+    throw UsageError(option, "range '" + text + "' is too wide (its width overflows a double)");
   return range;
 }
 
@@ -245,21 +317,117 @@ std::vector<std::pair<int, int>> parse_pairs(const std::string& option, const st
   return pairs;
 }
 
-Params parse_parameters(const std::string& option, const std::string& text, const ParameterLayout& layout) {
+namespace {
+
+using PointReader = Params (*)(const h5::Group&, const io::PointSelector&);
+
+// The domain file unit that knows where a tool's files keep their points.
+PointReader point_reader(const std::string& tool) {
+  static const std::map<std::string, PointReader> readers{
+      {"xorscape-train", training::read_point},          {"xorscape-converge", training::read_point},
+      {"xorscape-slice", trajectory::read_point},        {"xorscape-trajectory", trajectory::read_point},
+      {"xorscape-simplesample", entropy::read_point},    {"xorscape-wanglandau", entropy::read_point},
+      {"xorscape-anneal", annealing::read_point},        {"xorscape-stationary", stationary::read_point}};
+  const auto it = readers.find(tool);
+  return it == readers.end() ? nullptr : it->second;
+}
+
+// FILE.h5[:SELECTOR]: the split after the file name's HDF5 suffix.
+std::pair<std::string, std::string> split_file_selector(const std::string& text) {
+  for (const char* suffix : {".h5:", ".hdf5:"}) {
+    const size_t at = text.find(suffix);
+    if (at != std::string::npos) {
+      const size_t colon = at + std::string(suffix).size() - 1;
+      return {text.substr(0, colon), text.substr(colon + 1)};
+    }
+  }
+  return {text, ""};
+}
+
+ParameterPoint point_from_file(const std::string& option, const std::string& text,
+                               const io::NetworkDescription& network, bool check_network) {
+  const auto [path, selector_text] = split_file_selector(text);
+  const int D = static_cast<int>(network.parameter_names.size());
+  std::unique_ptr<h5::InputFile> file;
+  try {
+    file = std::make_unique<h5::InputFile>(path);
+  } catch (const std::exception& e) {
+    throw UsageError(option, e.what());
+  }
+  const h5::Group& root = file->root();
+  ParameterPoint point{{}, text, ""};
+  try {
+    const io::PointSelector selector = io::parse_selector(selector_text);
+    const std::string tool = root.has_attribute("tool") ? root.attribute_string("tool") : "";
+    if (const PointReader reader = point_reader(tool)) {
+      point.values = reader(root, selector);
+    } else if (root.is_dataset("parameters") && selector.empty()) {
+      point.values = root.read_doubles("parameters");
+    } else {
+      throw std::invalid_argument("is not an xorscape output with parameter points");
+    }
+    if (root.has_attribute("center_note") && (tool == "xorscape-slice" || tool == "xorscape-trajectory"))
+      point.note = root.attribute_string("center_note");
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UsageError(option, "'" + text + "': " + e.what());
+  }
+  if (const auto found = io::read_network(root)) {
+    io::NetworkDescription wanted = network;
+    if (!check_network) {
+      wanted.architecture.hidden = found->architecture.hidden;
+      wanted.architecture.output = found->architecture.output;
+      wanted.data = found->data;
+    }
+    const std::string mismatch = io::network_mismatch(wanted, *found);
+    if (!mismatch.empty())
+      throw UsageError(option, "'" + path + "' describes another network: " + mismatch +
+                                   " (give the matching --n-hidden, --activation, --output-activation, --data)");
+  }
+  if (static_cast<int>(point.values.size()) != D)
+    throw UsageError(option, "'" + text + "' has " + std::to_string(point.values.size()) + " parameters, n_h = " +
+                                 std::to_string(network.architecture.n_hidden) + " needs " + std::to_string(D));
+  for (double v : point.values)
+    if (!std::isfinite(v)) throw UsageError(option, "'" + text + "' holds a value that is not finite");
+  return point;
+}
+
+ParameterPoint parse_point_impl(const std::string& option, const std::string& text,
+                                const io::NetworkDescription& network, bool check_network) {
+  const ParameterLayout layout(network.architecture.n_hidden);
   try {
     if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
       if (layout.n_hidden() != 2)
         throw UsageError(option, "published solution " + text + " has n_h = 2, not " +
                                      std::to_string(layout.n_hidden()));
-      return published_solution(std::stoi(text)).parameters;
+      if (text.size() > 2) throw UsageError(option, "published solution " + text + " does not exist (1..5)");
+      const PublishedSolution& s = published_solution(std::stoi(text));
+      return {s.parameters, "published solution " + text + " (Table 2)", s.note};
     }
-    if (text.find('=') != std::string::npos) return parse_parameter_assignments(text, layout);
-    return read_parameter_file(text, layout);
+    const std::string file_part = split_file_selector(text).first;
+    if (h5::is_hdf5_file(file_part) || file_part.size() > 3 && (file_part.ends_with(".h5") || file_part.ends_with(".hdf5")))
+      return point_from_file(option, text, network, check_network);
+    if (text.find('=') != std::string::npos) return {parse_parameter_assignments(text, layout), "name=value list", ""};
+    return {read_parameter_file(text, layout), "parameter file " + text, ""};
   } catch (const UsageError&) {
     throw;
   } catch (const std::exception& e) {
     throw UsageError(option, e.what());
   }
+}
+
+}  // namespace
+
+ParameterPoint parse_point(const std::string& option, const std::string& text, const io::NetworkDescription& network) {
+  return parse_point_impl(option, text, network, true);
+}
+
+Params parse_parameters(const std::string& option, const std::string& text, const ParameterLayout& layout) {
+  io::NetworkDescription network;
+  network.architecture.n_hidden = layout.n_hidden();
+  network.parameter_names = layout.names();
+  return parse_point_impl(option, text, network, false).values;
 }
 
 Progress::Progress(std::string label, double total, std::string unit)
@@ -270,17 +438,37 @@ Progress::Progress(std::string label, double total, std::string unit)
 
 Progress::~Progress() { finish(); }
 
-void Progress::update(double done) {
+void Progress::update(double done) { update(done, total_); }
+
+void Progress::update(double done, double total) {
   if (!enabled_ || finished_) return;
+  total_ = total;
   const auto now = std::chrono::steady_clock::now();
+  if (!started_) {
+    started_ = true;
+    first_done_ = done;
+    start_ = now;
+  }
   if (now - last_ < std::chrono::milliseconds(250) && done < total_) return;
   last_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? done / elapsed : 0.0;
+  const double rate = elapsed > 0 ? (done - first_done_) / elapsed : 0.0;
   const double eta = rate > 0 ? (total_ - done) / rate : 0.0;
-  std::fprintf(stderr, "\r%s: %5.1f%%  %.3g %s/s  ETA %.0f s   ", label_.c_str(),
-               total_ > 0 ? 100.0 * done / total_ : 100.0, rate, unit_.c_str(), eta);
+  const double percent = total_ > 0 ? 100.0 * done / total_ : 100.0;
+  if (unit_.empty())
+    std::fprintf(stderr, "\r%s: %5.1f%%  %.0f s  ETA %.0f s   ", label_.c_str(), percent, elapsed, eta);
+  else
+    std::fprintf(stderr, "\r%s: %5.1f%%  %.3g %s/s  ETA %.0f s   ", label_.c_str(), percent, rate, unit_.c_str(), eta);
   std::fflush(stderr);
+}
+
+RunControl::ProgressSink Progress::sink() {
+  return [this](double done, double total) { update(done, total); };
+}
+
+Progress& Tool::progress() const {
+  if (!progress_) progress_ = std::make_unique<Progress>(name_, 1.0, "");
+  return *progress_;
 }
 
 void Progress::finish() {

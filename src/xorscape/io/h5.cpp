@@ -1,14 +1,18 @@
 #include "xorscape/io/h5.hpp"
 
 #include <hdf5_hl.h>
-#include "xorscape/version.hpp"
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <numeric>
 #include <stdexcept>
+
+#include "xorscape/version.hpp"
 
 namespace xorscape::h5 {
 
@@ -352,6 +356,207 @@ std::vector<std::string> Group::read_strings(const std::string& name) const {
   return read_string_array(dataset.id(), false, "'" + name + "'");
 }
 
+namespace {
+
+hsize_t scale_length(const Group& group, const std::string& scale) {
+  if (!group.exists(scale)) throw std::invalid_argument("HDF5: dimension scale '" + scale + "' does not exist");
+  const auto dims = group.shape(scale);
+  if (dims.size() != 1) throw std::invalid_argument("HDF5: dimension scale '" + scale + "' is not one-dimensional");
+  return dims[0];
+}
+
+std::vector<hsize_t> shape_of(const Group& group, const Info& info) {
+  std::vector<hsize_t> dims;
+  for (const std::string& axis : info.axes) dims.push_back(scale_length(group, axis));
+  return dims;
+}
+
+// The last component of a path: the name netCDF readers give the dimension.
+std::string base_name(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+void Group::describe(const std::string& object, const std::string& meaning, const std::string& units) const {
+  if (!meaning.empty()) set_attribute_on(object, "meaning", meaning);
+  if (!units.empty()) set_attribute_on(object, "units", units);
+}
+
+void Group::make_scale(const std::string& name) const {
+  Handle s(check(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"), H5Dclose);
+  if (H5DSis_scale(s.id()) <= 0)
+    check_status(H5DSset_scale(s.id(), base_name(name).c_str()), "make '" + name + "' a dimension scale");
+}
+
+void Group::attach_scales(const std::string& data, const std::vector<std::string>& axes) const {
+  for (unsigned d = 0; d < axes.size(); ++d) {
+    make_scale(axes[d]);
+    attach_scale(data, axes[d], d, base_name(axes[d]));
+  }
+}
+
+void Group::write(const std::string& name, std::span<const double> data, const Info& info) const {
+  write(name, data, shape_of(*this, info), info.storage);
+  attach_scales(name, info.axes);
+  describe(name, info.meaning, info.units);
+}
+void Group::write(const std::string& name, std::span<const std::int64_t> data, const Info& info) const {
+  write(name, data, shape_of(*this, info), info.storage);
+  attach_scales(name, info.axes);
+  describe(name, info.meaning, info.units);
+}
+void Group::write(const std::string& name, std::span<const std::int32_t> data, const Info& info) const {
+  write(name, data, shape_of(*this, info), info.storage);
+  attach_scales(name, info.axes);
+  describe(name, info.meaning, info.units);
+}
+void Group::write_strings(const std::string& name, const std::vector<std::string>& values, const Info& info) const {
+  if (info.axes.size() != 1 || scale_length(*this, info.axes[0]) != values.size())
+    throw std::invalid_argument("HDF5 dataset '" + name + "': a string list needs one axis of its length");
+  write_strings(name, values);
+  attach_scales(name, info.axes);
+  describe(name, info.meaning, info.units);
+}
+
+void Group::write_scale(const std::string& name, std::span<const double> values, const ScaleInfo& info) const {
+  write(name, values, {values.size()}, StorageOptions{{}, 0, false});
+  make_scale(name);
+  describe(name, info.meaning, info.units);
+}
+void Group::write_scale(const std::string& name, std::span<const std::int64_t> values, const ScaleInfo& info) const {
+  write(name, values, {values.size()}, StorageOptions{{}, 0, false});
+  make_scale(name);
+  describe(name, info.meaning, info.units);
+}
+void Group::write_scale(const std::string& name, const std::vector<std::string>& labels, const ScaleInfo& info) const {
+  write_strings(name, labels);
+  make_scale(name);
+  describe(name, info.meaning, info.units);
+}
+void Group::write_index_scale(const std::string& name, std::size_t count, const ScaleInfo& info) const {
+  std::vector<std::int64_t> index(count);
+  std::iota(index.begin(), index.end(), std::int64_t{0});
+  write_scale(name, std::span<const std::int64_t>(index), info);
+}
+
+bool Group::is_dataset(const std::string& path) const {
+  if (!exists(path)) return false;
+  H5O_info_t info;
+  if (H5Oget_info_by_name2(id(), path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return false;
+  return info.type == H5O_TYPE_DATASET;
+}
+
+std::string Group::scale_path(const std::string& name, unsigned dim) const {
+  Handle d(check(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"), H5Dclose);
+  const int rank = [&] {
+    Handle space(check(H5Dget_space(d.id()), "get dataspace"), H5Sclose);
+    return H5Sget_simple_extent_ndims(space.id());
+  }();
+  if (static_cast<int>(dim) >= rank || H5DSget_num_scales(d.id(), dim) <= 0) return "";
+  std::string path;
+  H5DSiterate_scales(
+      d.id(), dim, nullptr,
+      [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+        const ssize_t length = H5Iget_name(scale, nullptr, 0);
+        auto* text = static_cast<std::string*>(out);
+        text->assign(static_cast<size_t>(std::max<ssize_t>(length, 0)), '\0');
+        H5Iget_name(scale, text->data(), text->size() + 1);
+        return 1;
+      },
+      &path);
+  return path;
+}
+
+std::vector<double> Group::scale_values(const std::string& name, unsigned dim) const {
+  const std::string path = scale_path(name, dim);
+  if (path.empty()) return {};
+  Handle s(check(H5Dopen2(id(), path.c_str(), H5P_DEFAULT), "open scale '" + path + "'"), H5Dclose);
+  Handle type(check(H5Dget_type(s.id()), "get type"), H5Tclose);
+  if (H5Tget_class(type.id()) == H5T_STRING) {
+    std::vector<double> index(static_cast<size_t>(shape(path).at(0)));
+    std::iota(index.begin(), index.end(), 0.0);
+    return index;
+  }
+  return read_doubles(path);
+}
+
+bool Group::has_attribute_on(const std::string& object, const std::string& name) const {
+  return exists(object) && H5Aexists_by_name(id(), object.c_str(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+AttributeValue Group::attribute_on(const std::string& object, const std::string& name) const {
+  if (object == "." || object.empty()) return attribute(name);
+  Handle o(check(H5Oopen(id(), object.c_str(), H5P_DEFAULT), "open object '" + object + "'"), H5Oclose);
+  // A group handle reads attributes the same way for any object kind.
+  return Group(std::move(o)).attribute(name);
+}
+
+RowWriter::RowWriter(const Group& group, const std::string& name, hsize_t rows, hsize_t columns,
+                     hsize_t chunk_rows, int deflate_level)
+    : name_(name), columns_(columns) {
+  const hsize_t dims[2] = {rows, columns};
+  Handle space(check(H5Screate_simple(2, dims, nullptr), "create dataspace"), H5Sclose);
+  Handle plist(check(H5Pcreate(H5P_DATASET_CREATE), "create property list"), H5Pclose);
+  // Every element is written exactly once, so HDF5 need not write fill values first.
+  check_status(H5Pset_fill_time(plist.id(), H5D_FILL_TIME_NEVER), "set fill time");
+  if (deflate_level > 0) {
+    const hsize_t chunk[2] = {std::min(std::max<hsize_t>(chunk_rows, 1), rows), columns};
+    check_status(H5Pset_chunk(plist.id(), 2, chunk), "set chunk");
+    check_status(H5Pset_shuffle(plist.id()), "set shuffle");
+    check_status(H5Pset_deflate(plist.id(), static_cast<unsigned>(deflate_level)), "set deflate");
+  }
+  dataset_ = Handle(check(H5Dcreate2(group.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, plist.id(),
+                                     H5P_DEFAULT),
+                          "create dataset '" + name + "'"),
+                    H5Dclose);
+}
+
+void RowWriter::write(hsize_t first_row, hsize_t rows, const double* data) {
+  Handle file_space(check(H5Dget_space(dataset_.id()), "get dataspace"), H5Sclose);
+  const hsize_t start[2] = {first_row, 0}, count[2] = {rows, columns_};
+  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+               "select rows of '" + name_ + "'");
+  Handle memory_space(check(H5Screate_simple(2, count, nullptr), "create dataspace"), H5Sclose);
+  check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(), H5P_DEFAULT, data),
+               "write rows of '" + name_ + "'");
+}
+
+std::filesystem::path temporary_path(const std::filesystem::path& path) {
+  std::filesystem::path folder = path.parent_path();
+  if (folder.empty()) folder = ".";
+  return folder / ("." + path.filename().string() + ".tmp" + std::to_string(::getpid()));
+}
+
+int remove_stale_temporaries(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  fs::path folder = path.parent_path();
+  if (folder.empty()) folder = ".";
+  const std::string prefix = "." + path.filename().string() + ".tmp";
+  int removed = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    // kill(pid, 0) fails with ESRCH exactly when no such process exists.
+    if (pid == ::getpid() || !(::kill(pid, 0) != 0 && errno == ESRCH)) continue;
+    std::error_code ignored;
+    if (fs::remove(entry.path(), ignored)) ++removed;
+  }
+  return removed;
+}
+
+bool is_hdf5_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char signature[8] = {};
+  in.read(signature, 8);
+  return in.gcount() == 8 && std::string(signature, 8) == "\x89HDF\r\n\x1a\n";
+}
+
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -368,7 +573,8 @@ OutputFile::OutputFile(std::filesystem::path path, bool overwrite) : path_(std::
   fs::path folder = path_.parent_path();
   if (folder.empty()) folder = ".";
   if (!fs::is_directory(folder)) throw std::runtime_error("folder '" + folder.string() + "' does not exist");
-  temporary_ = folder / ("." + path_.filename().string() + ".tmp" + std::to_string(::getpid()));
+  remove_stale_temporaries(path_);
+  temporary_ = temporary_path(path_);
   root_ = Group(Handle(check(H5Fcreate(temporary_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                              "create '" + temporary_.string() + "'"),
                        H5Fclose));
@@ -404,8 +610,41 @@ void OutputFile::commit() {
 
 InputFile::InputFile(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw std::runtime_error("'" + path.string() + "' does not exist");
+  if (!std::filesystem::is_regular_file(path) || !is_hdf5_file(path))
+    throw std::runtime_error("'" + path.string() + "' is not an HDF5 file");
   root_ = Group(Handle(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open '" + path.string() + "'"),
                        H5Fclose));
+}
+
+UpdateFile::UpdateFile(std::filesystem::path path) : path_(std::move(path)) {
+  namespace fs = std::filesystem;
+  if (!fs::is_regular_file(path_)) throw std::runtime_error("'" + path_.string() + "' does not exist");
+  if (!is_hdf5_file(path_)) throw std::runtime_error("'" + path_.string() + "' is not an HDF5 file");
+  remove_stale_temporaries(path_);
+  temporary_ = temporary_path(path_);
+  fs::copy_file(path_, temporary_, fs::copy_options::overwrite_existing);
+  const hid_t file = H5Fopen(temporary_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (file < 0) {
+    std::error_code ignored;
+    fs::remove(temporary_, ignored);
+    throw std::runtime_error("'" + path_.string() + "' is not an HDF5 file");
+  }
+  root_ = Group(Handle(file, H5Fclose));
+}
+
+UpdateFile::~UpdateFile() {
+  if (!committed_) {
+    root_ = Group();
+    std::error_code ignored;
+    std::filesystem::remove(temporary_, ignored);
+  }
+}
+
+void UpdateFile::commit() {
+  check_status(H5Fflush(root_.id(), H5F_SCOPE_GLOBAL), "flush '" + temporary_.string() + "'");
+  root_ = Group();
+  std::filesystem::rename(temporary_, path_);
+  committed_ = true;
 }
 
 }  // namespace xorscape::h5

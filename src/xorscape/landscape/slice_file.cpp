@@ -5,58 +5,9 @@
 
 namespace xorscape::slice {
 
-namespace {
-
-hid_t check(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5: cannot " + what);
-  return id;
-}
-void check_status(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: cannot " + what);
-}
-
-// A (rows x columns) double dataset written a block of whole rows at a time.
-class RowStream {
- public:
-  RowStream(hid_t group, const std::string& name, hsize_t rows, hsize_t columns, hsize_t chunk_rows,
-            const Storage& storage)
-      : name_(name), columns_(columns) {
-    const hsize_t dims[2] = {rows, columns};
-    h5::Handle space(check(H5Screate_simple(2, dims, nullptr), "create dataspace"), H5Sclose);
-    h5::Handle plist(check(H5Pcreate(H5P_DATASET_CREATE), "create property list"), H5Pclose);
-    // Every element is written exactly once, so HDF5 need not write fill values first.
-    check_status(H5Pset_fill_time(plist.id(), H5D_FILL_TIME_NEVER), "set fill time");
-    if (storage.deflate_level > 0) {
-      const hsize_t chunk[2] = {std::min(chunk_rows, rows), columns};
-      check_status(H5Pset_chunk(plist.id(), 2, chunk), "set chunk");
-      check_status(H5Pset_shuffle(plist.id()), "set shuffle");
-      check_status(H5Pset_deflate(plist.id(), static_cast<unsigned>(storage.deflate_level)), "set deflate");
-    }
-    dataset_ = h5::Handle(check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, plist.id(),
-                                           H5P_DEFAULT),
-                                "create dataset '" + name + "'"),
-                          H5Dclose);
-  }
-  void write(hsize_t row0, hsize_t rows, const double* data) {
-    h5::Handle file_space(check(H5Dget_space(dataset_.id()), "get dataspace"), H5Sclose);
-    const hsize_t start[2] = {row0, 0}, count[2] = {rows, columns_};
-    check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-                 "select rows of '" + name_ + "'");
-    h5::Handle memory_space(check(H5Screate_simple(2, count, nullptr), "create dataspace"), H5Sclose);
-    check_status(H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(), H5P_DEFAULT, data),
-                 "write rows of '" + name_ + "'");
-  }
-
- private:
-  std::string name_;
-  hsize_t columns_;
-  h5::Handle dataset_;
-};
-
-}  // namespace
 
 struct SliceFileWriter::Streams {
-  std::vector<std::pair<std::string, RowStream>> items;
+  std::vector<std::pair<std::string, h5::RowWriter>> items;
 };
 
 std::string plane_name(const ParameterLayout& layout, std::pair<int, int> plane) {
@@ -119,7 +70,7 @@ void SliceFileWriter::begin_plane(int plane, const PlaneComputation& computation
   std::vector<std::string> names{"loss"};
   if (spec_.randomized) names = {"loss", "loss_mean", "loss_std", "loss_nonrandomized"};
   for (const std::string& name : names)
-    streams_->items.emplace_back(name, RowStream(g.id(), name, ny, nx, block_rows_, storage_));
+    streams_->items.emplace_back(name, h5::RowWriter(g, name, ny, nx, block_rows_, storage_.deflate_level));
 }
 
 void SliceFileWriter::write_block(const PlaneBlock& block) {

@@ -140,36 +140,44 @@ int append_trajectory(const h5::Group& parent, const TrajectoryRecord& record, c
   return k;
 }
 
-FileUpdate::FileUpdate(std::filesystem::path path) : path_(std::move(path)) {
-  namespace fs = std::filesystem;
-  if (!fs::is_regular_file(path_)) throw std::runtime_error("'" + path_.string() + "' does not exist");
-  fs::path folder = path_.parent_path();
-  if (folder.empty()) folder = ".";
-  temporary_ = folder / ("." + path_.filename().string() + ".tmp" + std::to_string(::getpid()));
-  fs::copy_file(path_, temporary_, fs::copy_options::overwrite_existing);
-  const hid_t file = H5Fopen(temporary_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  if (file < 0) {
-    std::error_code ignored;
-    fs::remove(temporary_, ignored);
-    throw std::runtime_error("'" + path_.string() + "' is not an HDF5 file");
-  }
-  root_ = h5::Group(h5::Handle(file, H5Fclose));
+namespace {
+// Every trajectory group of the file, in the order of their paths.
+std::vector<std::string> trajectory_groups(const h5::Group& root) {
+  std::vector<std::string> groups;
+  auto collect = [&](const std::string& parent) {
+    if (!root.exists(parent + "/trajectories")) return;
+    for (const std::string& k : root.open_group(parent + "/trajectories").members())
+      groups.push_back(parent + "/trajectories/" + k);
+  };
+  if (root.exists("planes"))
+    for (const std::string& plane : root.open_group("planes").members()) collect("planes/" + plane);
+  collect("full_space");
+  std::sort(groups.begin(), groups.end());
+  return groups;
 }
+}  // namespace
 
-FileUpdate::~FileUpdate() {
-  if (!committed_) {
-    root_ = h5::Group();
-    std::error_code ignored;
-    std::filesystem::remove(temporary_, ignored);
+Params read_point(const h5::Group& root, const io::PointSelector& selector) {
+  selector.allow({"trajectory"}, {"center", "start", "end"});
+  const std::vector<std::string> groups = trajectory_groups(root);
+  const bool wants_trajectory = selector.number("trajectory") || selector.has("start") || selector.has("end");
+  if (selector.has("center") || (!wants_trajectory && groups.size() != 1)) {
+    if (wants_trajectory) throw std::invalid_argument("center and a trajectory exclude each other");
+    return root.read_doubles("center");
   }
-}
-
-void FileUpdate::commit() {
-  if (H5Fflush(root_.id(), H5F_SCOPE_GLOBAL) < 0)
-    throw std::runtime_error("HDF5: cannot flush '" + temporary_.string() + "'");
-  root_ = h5::Group();
-  std::filesystem::rename(temporary_, path_);
-  committed_ = true;
+  std::int64_t k = 0;
+  if (const auto n = selector.number("trajectory")) {
+    k = *n;
+  } else if (groups.size() != 1) {
+    throw std::invalid_argument("the file holds " + std::to_string(groups.size()) +
+                                " trajectories: name one, e.g. FILE:trajectory=0,end");
+  }
+  if (k >= static_cast<std::int64_t>(groups.size()))
+    throw std::invalid_argument("trajectory " + std::to_string(k) + " does not exist (the file has " +
+                                std::to_string(groups.size()) + ")");
+  const h5::Group g = root.open_group(groups[k]);
+  const h5::AttributeValue value = g.attribute(selector.has("start") ? "start_parameters" : "end_parameters");
+  return std::get<std::vector<double>>(value);
 }
 
 }  // namespace xorscape::trajectory

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "xorscape/io/h5.hpp"
+#include "xorscape/io/parameter_point.hpp"
 #include "xorscape/core/network.hpp"
 #include "xorscape/landscape/trajectory.hpp"
 
@@ -51,25 +52,10 @@ std::string plane_name(const ParameterLayout& layout, int a, int b);
 int append_trajectory(const h5::Group& parent, const TrajectoryRecord& record, const Params& center,
                       const ParameterLayout& layout, const h5::Provenance& provenance);
 
-// An existing HDF5 file changed atomically: the file is copied to a temporary in the same
-// folder, changed there, and renamed over the original by commit(). Destroyed without
-// commit (an exception, a signal-driven stop) the temporary is removed and the original
-// is untouched.
-class FileUpdate {
- public:
-  explicit FileUpdate(std::filesystem::path path);
-  FileUpdate(const FileUpdate&) = delete;
-  FileUpdate& operator=(const FileUpdate&) = delete;
-  ~FileUpdate();
-  const h5::Group& root() const { return root_; }
-  const std::filesystem::path& temporary() const { return temporary_; }
-  void commit();
 
- private:
-  std::filesystem::path path_;
-  std::filesystem::path temporary_;
-  h5::Group root_;
-  bool committed_ = false;
-};
+// Parameter points of a slice or trajectory file: center; trajectory=K with start or end
+// (K counts the file's trajectories in the order of their group paths); end / start alone for a
+// file with one trajectory. Without a selector: the only trajectory's end, else the center.
+Params read_point(const h5::Group& root, const io::PointSelector& selector);
 
 }  // namespace xorscape::trajectory

@@ -1,0 +1,128 @@
+#pragma once
+// The one runner of long jobs (ALPSCore's run(stop_callback)): it owns --resume, periodic
+// checkpoints, SIGINT/SIGTERM, the exit status after a signal, the progress display, the
+// output file and the clean-up of checkpoints and temporary files. A tool's main builds the
+// job from its options and hands it over:
+//
+//   cli::Tool tool("xorscape-x", "...", "x.h5");
+//   tool.enable_resume();
+//   ... options ...
+//   return tool.run(argc, argv, [&] {
+//     XJob job(read_x_spec(tool));
+//     return cli::run_job(tool, job, [&](const h5::Group& root) { x_file::write(root, job.result()); });
+//   });
+//
+// What it does, in order:
+//   1. --resume: loads OUTPUT.checkpoint.h5 (status 2 when it was made with other settings or
+//      is not a checkpoint). Without a checkpoint: an OUTPUT that exists is finished, so there is
+//      nothing to do (status 0) unless the job can extend it (Extendable); no OUTPUT either:
+//      status 2, there is nothing to resume.
+//   2. advances the job with the tool's RunControl: progress on stderr (a bar on a terminal,
+//      a line per checkpoint otherwise), a deadline every --checkpoint-every seconds at which
+//      the state is saved atomically, and SIGINT/SIGTERM, after which the state is saved and
+//      the tool exits with status 130 (kExitStopped).
+//   3. writes OUTPUT atomically (provenance, then write(root)), removes the checkpoint.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "xorscape/cli/cli.hpp"
+#include "xorscape/io/checkpoint.hpp"
+
+namespace xorscape::cli {
+
+// A job that can continue from its own finished output (e.g. a census extended to more trials):
+// returns true when the output was loaded and there is more to do.
+template <class Job>
+concept Extendable = io::Resumable<Job> && requires(Job& job, const h5::Group& root) {
+  { job.extend(root) } -> std::convertible_to<bool>;
+};
+
+// Messages and the progress display shared by the runners (runner.cpp).
+namespace runner_detail {
+void attach_progress(const Tool& tool);
+void note(const Tool& tool, const std::string& message);
+bool stderr_is_terminal();
+void finish_progress(const Tool& tool);
+}  // namespace runner_detail
+
+template <io::Resumable Job>
+int run_job(const Tool& tool, Job& job, const std::function<void(const h5::Group&)>& write) {
+  namespace fs = std::filesystem;
+  using Clock = std::chrono::steady_clock;
+  const fs::path output = tool.output();
+  const fs::path checkpoint = io::checkpoint_path(output);
+  h5::remove_stale_temporaries(output);
+  h5::remove_stale_temporaries(checkpoint);
+  if (tool.resume()) {
+    if (fs::exists(checkpoint)) {
+      try {
+        io::load_checkpoint(checkpoint, job);
+      } catch (const io::CheckpointMismatch& e) {
+        throw UsageError("--resume", e.what());
+      }
+      char done[32];
+      std::snprintf(done, sizeof done, "%.0f %%", 100.0 * job.fraction_done());
+      runner_detail::note(tool, "continuing from " + checkpoint.string() + " (" + done + " done)");
+    } else if (fs::exists(output)) {
+      bool more = false;
+      if constexpr (Extendable<Job>) {
+        try {
+          h5::InputFile finished(output);
+          more = job.extend(finished.root());
+        } catch (const UsageError&) {
+          throw;
+        } catch (const std::exception& e) {
+          throw UsageError("--resume", "cannot continue '" + output.string() + "': " + e.what());
+        }
+      }
+      if (!more) {
+        runner_detail::note(tool, output.string() + " is complete; nothing to resume");
+        return 0;
+      }
+      runner_detail::note(tool, "extending " + output.string());
+    } else {
+      throw UsageError("--resume", "nothing to resume: neither '" + checkpoint.string() + "' nor '" +
+                                       output.string() + "' exists");
+    }
+  }
+  RunControl& control = tool.control();
+  runner_detail::attach_progress(tool);
+  const auto start = Clock::now();
+  const auto every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tool.checkpoint_seconds()));
+  while (!job.finished()) {
+    control.set_deadline(Clock::now() + every);
+    job.advance(control);
+    control.clear_deadline();
+    if (job.finished()) break;
+    io::save_checkpoint(checkpoint, job, tool.provenance());
+    char line[160];
+    if (control.interrupted()) {
+      runner_detail::finish_progress(tool);
+      std::snprintf(line, sizeof line, "stopped at %.1f %%; checkpoint written to ", 100.0 * job.fraction_done());
+      runner_detail::note(tool, line + checkpoint.string() + " (continue with the same options and --resume)");
+      return kExitStopped;
+    }
+    if (!runner_detail::stderr_is_terminal()) {
+      std::snprintf(line, sizeof line, "%.1f %% done after %.0f s; checkpoint ", 100.0 * job.fraction_done(),
+                    std::chrono::duration<double>(Clock::now() - start).count());
+      runner_detail::note(tool, line + checkpoint.string());
+    }
+  }
+  runner_detail::finish_progress(tool);
+  h5::OutputFile file(output, true);
+  file.write_provenance(tool.provenance());
+  write(file.root());
+  file.commit();
+  std::error_code ignored;
+  fs::remove(checkpoint, ignored);
+  return 0;
+}
+
+// For a computation that is not resumable (a slice, a benchmark): after it returned, a stop by
+// SIGINT/SIGTERM gives status 130 and one line saying nothing was written.
+int stopped(const Tool& tool);
+
+}  // namespace xorscape::cli
