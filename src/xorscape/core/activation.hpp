@@ -1,7 +1,9 @@
 #pragma once
 // Activation functions with their first and second derivatives, written so that
 // every finite argument (|z| up to 1e300 and beyond) gives a finite result and
-// raises no overflow.
+// raises no overflow. This is the scalar reference: the one definition of each activation in
+// any floating-point type (double everywhere; long double where the census confirms its roots).
+// The vector kernels (kernels/simd.hpp) are tested against it.
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -15,23 +17,27 @@ std::string to_string(Activation activation);
 Activation parse_activation(std::string_view text);
 
 // Logistic function 1/(1+e^{-z}); the branch keeps exp's argument non-positive.
-inline double sigmoid(double z) {
-  if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1.0 + e);
+template <class Real>
+inline Real sigmoid(Real z) {
+  if (z >= Real(0)) return Real(1) / (Real(1) + std::exp(-z));
+  const Real e = std::exp(z);
+  return e / (Real(1) + e);
 }
 
-struct ActivationValue {
-  double value;   // f(z)
-  double first;   // f'(z)
-  double second;  // f''(z)
+template <class Real>
+struct BasicActivationValue {
+  Real value;   // f(z)
+  Real first;   // f'(z)
+  Real second;  // f''(z)
 };
+using ActivationValue = BasicActivationValue<double>;
 
-inline double activate(Activation activation, double z) {
+template <class Real>
+inline Real activate(Activation activation, Real z) {
   switch (activation) {
     case Activation::sigmoid: return sigmoid(z);
     case Activation::tanh: return std::tanh(z);
-    case Activation::relu: return z > 0.0 ? z : 0.0;
+    case Activation::relu: return z > Real(0) ? z : Real(0);
     case Activation::identity: return z;
   }
   return z;
@@ -39,24 +45,26 @@ inline double activate(Activation activation, double z) {
 
 // Derivatives are expressed through f(z) itself where possible (sigmoid, tanh),
 // which keeps them finite and exactly zero far in the tails.
-inline ActivationValue activate_with_derivatives(Activation activation, double z) {
+template <class Real>
+inline BasicActivationValue<Real> activate_with_derivatives(Activation activation, Real z) {
+  using Value = BasicActivationValue<Real>;
   switch (activation) {
     case Activation::sigmoid: {
-      const double s = sigmoid(z);
-      const double d = s * (1.0 - s);
-      return {s, d, d * (1.0 - 2.0 * s)};
+      const Real s = sigmoid(z);
+      const Real d = s * (Real(1) - s);
+      return Value{s, d, d * (Real(1) - Real(2) * s)};
     }
     case Activation::tanh: {
-      const double t = std::tanh(z);
-      const double d = 1.0 - t * t;
-      return {t, d, -2.0 * t * d};
+      const Real t = std::tanh(z);
+      const Real d = Real(1) - t * t;
+      return Value{t, d, Real(-2) * t * d};
     }
     case Activation::relu:
       // The kink at 0 takes the derivative of the left side (0), as most frameworks do.
-      return z > 0.0 ? ActivationValue{z, 1.0, 0.0} : ActivationValue{0.0, 0.0, 0.0};
-    case Activation::identity: return {z, 1.0, 0.0};
+      return z > Real(0) ? Value{z, Real(1), Real(0)} : Value{Real(0), Real(0), Real(0)};
+    case Activation::identity: return Value{z, Real(1), Real(0)};
   }
-  return {z, 1.0, 0.0};
+  return Value{z, Real(1), Real(0)};
 }
 
 }  // namespace xorscape

@@ -2,7 +2,11 @@
 
 #include <stdexcept>
 
+#include "xorscape/core/potential.hpp"
+
 namespace xorscape {
+
+static_assert(Potential<XorLoss>);
 
 ParameterLayout::ParameterLayout(int n_hidden) : n_hidden_(n_hidden) {
   if (n_hidden < 1) throw std::invalid_argument("the number of hidden neurons must be at least 1");

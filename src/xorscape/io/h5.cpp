@@ -483,6 +483,7 @@ std::vector<double> Group::scale_values(const std::string& name, unsigned dim) c
 }
 
 bool Group::has_attribute_on(const std::string& object, const std::string& name) const {
+  if (object == "." || object.empty()) return has_attribute(name);
   return exists(object) && H5Aexists_by_name(id(), object.c_str(), name.c_str(), H5P_DEFAULT) > 0;
 }
 
