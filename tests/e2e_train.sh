@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# xorscape-train and xorscape-converge end to end: bad input -> status 2 and one line naming
-# the option; real runs read back with h5py; same seed -> same data at any --threads;
-# a run stopped by SIGINT and resumed equals an uninterrupted run.
+# xorscape-train end to end: bad input -> status 2 and one line naming the option; real runs
+# read back with h5py; same seed -> same data at any --threads; a run stopped by SIGINT and
+# resumed equals an uninterrupted run. (xorscape-converge: e2e_converge.sh.)
 set -u
 BIN=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 PY=/usr/bin/python3
 T="$BIN/xorscape-train"
-C="$BIN/xorscape-converge"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect_status.sh"
 cd "$work"
-for tool in "$T" "$C"; do
+for tool in "$T"; do
   expect_status 0 "" "$tool" --help
   expect_status 0 "" "$tool" --version
   expect_status 2 "--epochs" "$tool" --epochs 0 -o x.h5
@@ -38,12 +37,6 @@ expect_status 2 "--record" "$T" --record some -o x.h5
 expect_status 2 "--fit-window" "$T" --fit-window 100:10 -o x.h5
 expect_status 2 "--n-hidden" "$T" --n-hidden 0 -o x.h5
 expect_status 2 "--resume" "$T" --resume -o x.h5
-expect_status 2 "--parameters" "$C" --parameters w1_11,w9_99 -o x.h5
-expect_status 2 "--range" "$C" --range 5:-5 -o x.h5
-expect_status 2 "--resolution" "$C" --resolution 0 -o x.h5
-expect_status 2 "--runs" "$C" --runs 0 -o x.h5
-expect_status 2 "--center" "$C" --center missing-file.txt -o x.h5
-expect_status 2 "--center" "$C" --center 6 -o x.h5
 
 # Real runs, read back.
 "$T" --seeds 3 --epochs 200000 -o t1.h5 --threads 1 || fail=1
@@ -52,8 +45,6 @@ expect_status 2 "--output" "$T" --seeds 3 --epochs 200000 -o t1.h5
 "$T" --optimizer gd --eta-sweep 0.05:5:4 --seeds 2 --epochs 100000 -o sweep.h5 || fail=1
 "$T" --optimizer adam --eta 0.01 --seeds 2 --epochs 20000 --n-hidden 3 -o adam.h5 || fail=1
 "$T" --optimizer mc0 --epochs 20000 --init 1 -o mc.h5 || fail=1
-"$C" --runs 4 --resolution 5 --range -4:4 --epochs 20000 --parameters w1_11,b2_1 -o c1.h5 --threads 1 || fail=1
-"$C" --runs 4 --resolution 5 --range -4:4 --epochs 20000 --parameters w1_11,b2_1 -o c2.h5 --threads 2 || fail=1
 # Resume: interrupt a long run with SIGINT, continue it with --resume; the read-back below
 # compares it with an uninterrupted run. interrupt_and_resume WAIT OUTPUT TOOL ARGS...
 interrupt_and_resume() {
@@ -77,10 +68,6 @@ interrupt_and_resume() {
 resume_args=(--n-hidden 18 --seeds 2 --epochs 600000 --threshold 0 --points-per-decade 20 --threads 1)
 "$T" "${resume_args[@]}" -o whole.h5 || fail=1
 interrupt_and_resume 0.4 parts.h5 "$T" "${resume_args[@]}"
-# Converge on the reference path, so that it runs long enough to be interrupted.
-conv_args=(--reference --runs 4 --resolution 9 --range -8:8 --epochs 400000 --parameters w1_11,b1_1 --threads 1)
-"$C" "${conv_args[@]}" -o cwhole.h5 || fail=1
-interrupt_and_resume 0.3 cparts.h5 "$C" "${conv_args[@]}"
 "$PY" - <<'PYEOF' || fail=1
 import h5py, numpy as np, os, sys
 def datasets(path):
@@ -94,11 +81,8 @@ def same(a, b):
     for k in da:
         assert np.array_equal(da[k], db[k]), (a, b, k)
 same("t1.h5", "t2.h5")
-same("c1.h5", "c2.h5")
 if os.path.exists("parts.h5"):
     same("whole.h5", "parts.h5")
-if os.path.exists("cparts.h5"):
-    same("cwhole.h5", "cparts.h5")
 with h5py.File("t1.h5", "r") as f:
     assert f.attrs["tool"] == "xorscape-train" and f.attrs["complete"] == 1
     r = f["runs"]
@@ -126,12 +110,6 @@ with h5py.File("adam.h5", "r") as f:
     assert f["runs/final_parameters"].shape == (2, 13) and f.attrs["optimizer"] == "adam"
 with h5py.File("mc.h5", "r") as f:
     assert f["runs/accepted"][0] >= 0 and f["runs/final_loss"][0] <= f["traces/run_00000/loss"][0]
-with h5py.File("c1.h5", "r") as f:
-    assert f["tau_conv"].shape == (2, 5)
-    assert f["tau_conv"][0, 2] == 0  # no shift: solution 1 is already below the threshold
-    assert [s.decode() if isinstance(s, bytes) else s for s in f["parameter"][()]] == ["w1_11", "b2_1"]
-    assert f["tau_conv"].dims[1][0].name.endswith("shift")
-    assert np.all(np.isfinite(f["mean_loss"][()]))
 print("read-back ok")
 PYEOF
 [ "$fail" = 0 ] && echo "e2e_train: all checks passed"

@@ -293,19 +293,19 @@ std::string Group::attribute_string(const std::string& name) const {
   throw std::runtime_error("HDF5: attribute '" + name + "' is not a string");
 }
 
-void Group::write(const std::string& name, std::span<const double> data, const std::vector<hsize_t>& dims,
+void Group::write(const std::string& name, std::span<const double> data, const Dims& dims,
                   const StorageOptions& storage) const {
-  write_numeric(id(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data.data(), data.size(), sizeof(double), dims,
+  write_numeric(id(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data.data(), data.size(), sizeof(double), dims.values,
                 storage);
 }
-void Group::write(const std::string& name, std::span<const std::int64_t> data, const std::vector<hsize_t>& dims,
+void Group::write(const std::string& name, std::span<const std::int64_t> data, const Dims& dims,
                   const StorageOptions& storage) const {
-  write_numeric(id(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, data.data(), data.size(), sizeof(std::int64_t), dims,
+  write_numeric(id(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, data.data(), data.size(), sizeof(std::int64_t), dims.values,
                 storage);
 }
-void Group::write(const std::string& name, std::span<const std::int32_t> data, const std::vector<hsize_t>& dims,
+void Group::write(const std::string& name, std::span<const std::int32_t> data, const Dims& dims,
                   const StorageOptions& storage) const {
-  write_numeric(id(), name, H5T_STD_I32LE, H5T_NATIVE_INT32, data.data(), data.size(), sizeof(std::int32_t), dims,
+  write_numeric(id(), name, H5T_STD_I32LE, H5T_NATIVE_INT32, data.data(), data.size(), sizeof(std::int32_t), dims.values,
                 storage);
 }
 

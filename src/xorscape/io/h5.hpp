@@ -48,6 +48,14 @@ struct StorageOptions {
   bool shuffle = true;
 };
 
+// A dataset's shape given without scales ({rows, columns}); not constructible from a braced
+// pair of strings, so a call with an Info ({{"epoch"}, "meaning"}) is never ambiguous.
+struct Dims {
+  std::vector<hsize_t> values;
+  Dims(std::initializer_list<hsize_t> dims) : values(dims) {}
+  Dims(std::vector<hsize_t> dims) : values(std::move(dims)) {}
+};
+
 // How a dataset is described: the dimension scales of its axes (paths relative to the group
 // it is written in, or absolute; their lengths give the shape), what it means and its units.
 struct Info {
@@ -88,11 +96,11 @@ class Group {
   std::string attribute_string(const std::string& name) const;
 
   // Datasets: data is row-major with the given shape (product of dims == data.size()).
-  void write(const std::string& name, std::span<const double> data, const std::vector<hsize_t>& dims,
+  void write(const std::string& name, std::span<const double> data, const Dims& dims,
              const StorageOptions& storage = {}) const;
-  void write(const std::string& name, std::span<const std::int64_t> data, const std::vector<hsize_t>& dims,
+  void write(const std::string& name, std::span<const std::int64_t> data, const Dims& dims,
              const StorageOptions& storage = {}) const;
-  void write(const std::string& name, std::span<const std::int32_t> data, const std::vector<hsize_t>& dims,
+  void write(const std::string& name, std::span<const std::int32_t> data, const Dims& dims,
              const StorageOptions& storage = {}) const;
   void write_strings(const std::string& name, const std::vector<std::string>& values) const;
   // 1-D convenience.

@@ -1,6 +1,10 @@
 #include "xorscape/training/converge.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
+#include <atomic>
+#include <sstream>
 
 #include "xorscape/core/rng.hpp"
 
@@ -51,7 +55,8 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
   }
   std::vector<double> full(kChunk), batch(kChunk);
   ConvergeOutcome outcome;
-  // Advances every run by n epochs from `first`, accumulating the run sums per epoch.
+  // Advances every run by n epochs from `first`, accumulating the run sums per epoch. Returns
+  // false when a stop was requested part-way (the runs are then left in no useful state).
   auto advance = [&](std::int64_t first, std::int64_t n, bool sums) {
     std::fill(full.begin(), full.end(), 0.0);
     std::fill(batch.begin(), batch.end(), 0.0);
@@ -62,25 +67,30 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
       chunk.randomized = true;
       chunk.full_loss_sum = sums ? full.data() : nullptr;
       chunk.batch_loss_sum = sums ? batch.data() : nullptr;
-      for (auto& b : blocks) kernels::advance_sigmoid2(b, spec.dataset, chunk, spec.simd);
+      for (auto& b : blocks) {
+        if (control.stop_requested()) return false;
+        kernels::advance_sigmoid2(b, spec.dataset, chunk, spec.simd);
+      }
     } else {
-      for (RunState& s : states)
+      for (RunState& s : states) {
+        if (control.stop_requested()) return false;
         for (std::int64_t e = 0; e < n; ++e) {
           const EpochLosses l = reference_epoch(loss, settings, s);
           full[e] += l.full;
           batch[e] += l.batch;
         }
+      }
     }
+    return true;
   };
   for (std::int64_t first = 0; first < spec.max_epochs; first += kChunk) {
-    if (control.stop_requested()) {
-      outcome.interrupted = true;
-      return outcome;
-    }
     const std::int64_t n = std::min(kChunk, spec.max_epochs - first);
     const auto saved_blocks = blocks;
     const auto saved_states = states;
-    advance(first, n, true);
+    if (!advance(first, n, true)) {
+      outcome.interrupted = true;
+      return outcome;
+    }
     for (std::int64_t e = 0; e < n; ++e)
       if (full[e] / R < spec.threshold && batch[e] / R < spec.threshold) {
         outcome.tau_conv = first + e;
@@ -92,7 +102,10 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
       // Replay this chunk up to tau_conv to see each run's own state there.
       blocks = saved_blocks;
       states = saved_states;
-      advance(first, outcome.tau_conv - first, false);
+      if (!advance(first, outcome.tau_conv - first, false)) {
+        outcome.interrupted = true;
+        return outcome;
+      }
       break;
     }
     if (first + n >= spec.max_epochs) {
@@ -114,5 +127,84 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
   outcome.converged_runs = static_cast<double>(below) / R;
   return outcome;
 }
+
+namespace training {
+
+ConvergeJob::ConvergeJob(ConvergeSweep sweep)
+    : sweep_(std::move(sweep)), outcomes_(sweep_.parameters.size() * sweep_.shifts.size()),
+      done_(outcomes_.size(), 0) {}
+
+std::string ConvergeJob::identity() const {
+  const ConvergeSpec& s = sweep_.spec;
+  std::ostringstream id;
+  id.precision(17);
+  id << "xorscape-converge n_h=" << s.architecture.n_hidden << " hidden=" << to_string(s.architecture.hidden)
+     << " output=" << to_string(s.architecture.output) << " data=" << s.dataset.name << " eta=" << s.eta
+     << " runs=" << s.runs << " epochs=" << s.max_epochs << " threshold=" << s.threshold << " seed=" << s.seed
+     << " fast_path=" << fast(s) << " center=";
+  for (double v : s.center) id << v << ',';
+  id << " parameters=";
+  for (int k : sweep_.parameters) id << k << ',';
+  id << " shifts=";
+  for (double d : sweep_.shifts) id << d << ',';
+  return id.str();
+}
+
+bool ConvergeJob::finished() const { return std::find(done_.begin(), done_.end(), 0) == done_.end(); }
+
+double ConvergeJob::fraction_done() const {
+  return done_.empty() ? 1.0 : static_cast<double>(std::count(done_.begin(), done_.end(), 1)) / done_.size();
+}
+
+void ConvergeJob::advance(const RunControl& control) {
+  const std::int64_t tasks = static_cast<std::int64_t>(done_.size());
+  const std::int64_t shifts = static_cast<std::int64_t>(sweep_.shifts.size());
+  std::atomic<std::int64_t> finished{std::count(done_.begin(), done_.end(), 1)};
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t t = 0; t < tasks; ++t) {
+    if (done_[t] || control.stop_requested()) continue;
+    const ConvergeOutcome outcome = converge_from(sweep_.spec, sweep_.parameters[t / shifts], sweep_.shifts[t % shifts], control);
+    if (outcome.interrupted) continue;
+    outcomes_[t] = outcome;
+    done_[t] = 1;
+    const double now = static_cast<double>(++finished);
+    if (omp_get_thread_num() == 0) control.progress(now, static_cast<double>(tasks));
+  }
+}
+
+void ConvergeJob::save(const h5::Group& group) const {
+  std::vector<std::int64_t> done(done_.begin(), done_.end()), tau;
+  std::vector<double> mean, batch, fraction;
+  for (const ConvergeOutcome& o : outcomes_) {
+    tau.push_back(o.tau_conv);
+    mean.push_back(o.mean_loss);
+    batch.push_back(o.mean_batch_loss);
+    fraction.push_back(o.converged_runs);
+  }
+  group.write_index_scale("task", done.size(), {"parameter index * number of shifts + shift index"});
+  group.write("done", std::span<const std::int64_t>(done), {{"task"}, "1: the task is finished"});
+  group.write("tau_conv", std::span<const std::int64_t>(tau), {{"task"}});
+  group.write("mean_loss", mean, {{"task"}});
+  group.write("mean_batch_loss", batch, {{"task"}});
+  group.write("converged_fraction", fraction, {{"task"}});
+}
+
+void ConvergeJob::load(const h5::Group& group) {
+  const auto done = group.read_ints("done");
+  const auto tau = group.read_ints("tau_conv");
+  const auto mean = group.read_doubles("mean_loss");
+  const auto batch = group.read_doubles("mean_batch_loss");
+  const auto fraction = group.read_doubles("converged_fraction");
+  if (done.size() != done_.size() || tau.size() != done.size() || mean.size() != done.size() ||
+      batch.size() != done.size() || fraction.size() != done.size())
+    throw std::runtime_error("the checkpoint holds " + std::to_string(done.size()) + " tasks, this sweep " +
+                             std::to_string(done_.size()));
+  for (size_t t = 0; t < done.size(); ++t) {
+    done_[t] = done[t] != 0;
+    outcomes_[t] = ConvergeOutcome{tau[t], mean[t], batch[t], fraction[t], false};
+  }
+}
+
+}  // namespace training
 
 }  // namespace xorscape

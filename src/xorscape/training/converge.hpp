@@ -8,10 +8,12 @@
 // the same batch sequences (common random numbers: differences between Deltas are not noise
 // from different batches).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "xorscape/core/network.hpp"
 #include "xorscape/core/run_control.hpp"
+#include "xorscape/io/h5.hpp"
 #include "xorscape/training/optimize.hpp"
 #include "xorscape/kernels/train_kernels.hpp"
 
@@ -40,6 +42,41 @@ struct ConvergeOutcome {
 
 // Batch key of run r.
 std::uint64_t converge_batch_key(std::uint64_t seed, int run);
+
+namespace training {
+
+// A sweep of Figure 5: every listed parameter shifted by every Delta. The (parameter, Delta)
+// tasks are the work units: independent, deterministic, done in parallel in any order.
+struct ConvergeSweep {
+  ConvergeSpec spec;
+  std::vector<int> parameters;  // layout indices of the shifted parameters
+  std::vector<double> shifts;   // Delta values
+  std::string center_source;    // how the center was named (provenance)
+  std::string center_note;      // why it differs from what was named (published rows 3, 4)
+};
+
+// The sweep as a resumable job (io/checkpoint.hpp): a task interrupted by a stop is redone.
+class ConvergeJob {
+ public:
+  explicit ConvergeJob(ConvergeSweep sweep);
+  std::string identity() const;
+  bool finished() const;
+  double fraction_done() const;
+  void advance(const RunControl& control);
+  void save(const h5::Group& group) const;
+  void load(const h5::Group& group);
+
+  const ConvergeSweep& sweep() const { return sweep_; }
+  // Outcome of task p * shifts + s (parameter p, shift s).
+  const std::vector<ConvergeOutcome>& outcomes() const { return outcomes_; }
+
+ private:
+  ConvergeSweep sweep_;
+  std::vector<ConvergeOutcome> outcomes_;
+  std::vector<std::uint8_t> done_;
+};
+
+}  // namespace training
 // The R runs from center + shift * e_parameter. Checks control.stop_requested() between chunks of
 // epochs and returns an interrupted outcome if a stop was requested.
 ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift,
