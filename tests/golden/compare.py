@@ -3,7 +3,8 @@
 
 Usage: compare.py OLD NEW [RENAMES]
 RENAMES (tests/golden/renames.tsv): lines "FILE<TAB>OLD_PATH<TAB>NEW_PATH" for datasets a layout
-change moved; FILE may be "*" for every file, and OLD_PATH may end in "/" to move a whole group.
+change moved; FILE may be "*" for every file, and OLD_PATH may end in "/" to move a whole group;
+"/path@name" entries move one numeric attribute.
 An entry of OLD must appear in NEW (under its new name) with the same shape and digest; NEW may
 hold more (new datasets). Prints every difference; exit status 1 if any.
 """
@@ -34,6 +35,10 @@ def load_renames(path):
 def renamed(name, key, renames):
     for file_pattern, old, new in renames:
         if file_pattern not in ("*", name):
+            continue
+        if "@" in old:  # an attribute moved or renamed: "/path@old" -> "/path@new"
+            if key == old:
+                return new
             continue
         path, _, attribute = key.partition("@")
         if old.endswith("/") and path.startswith(old):
