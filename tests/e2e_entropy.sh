@@ -95,7 +95,7 @@ expect_status 2 "--center" "$BIN/xorscape-converge" --center "$work/wl1.h5:run=7
 expect_status 2 "--center" "$BIN/xorscape-converge" --n-hidden 3 --center "$work/ss1.h5" -o "$work/c3.h5"
 
 # The checkpoint contract: kill -9 and SIGTERM at a periodic checkpoint, then --resume.
-kill_resume simplesample 6 "$SS" --n-hidden 18 --samples 3e7 --bins 200 --threads 1 --seed 3
+kill_resume simplesample 8 "$SS" --samples 6e7 --bins 200 --threads 1 --seed 3
 kill_resume wanglandau 6 "$WL" --bins 60 --lnf-final 1e-5 --production-sweeps 3e5 --runs 2 --windows 2 \
   --round-steps 20000 --threads 1 --seed 9
 # A checkpoint continues on another thread count, and only with the settings it was made with.

@@ -24,7 +24,7 @@ int read_bins(const Tool& tool, const char* option) {
 NetworkChoices entropy_network_choices() {
   NetworkChoices choices;
   choices.output_allowed = {Activation::sigmoid, Activation::tanh};
-  choices.output_reason = "must be bounded: the loss range [0, L_max] is binned";
+  choices.output_reason = "the loss range [0, L_max] is binned, so the output must be bounded";
   return choices;
 }
 
@@ -138,12 +138,13 @@ entropy::WangLandauSpec read_wang_landau_spec(const Tool& tool, double D) {
   return spec;
 }
 
-// Memory of a run: its discovery walker spans every bin with ln g, two histograms, flags and one
-// state per bin (26 + 8 D bytes a bin); its windows then hold the same four arrays each (25 bytes
-// a bin, at most every bin each); its results and their combination about 60 bytes a bin. A
-// checkpoint copies one walker's flags and representatives (about 8 D + 20 bytes a bin).
+// Memory of a run: its discovery walker spans every bin with ln g, two histograms, flags and the
+// row of its representative (29 bytes a bin) and keeps one state per bin reached (at most 8 D
+// bytes a bin); its windows then hold ln g, histograms and flags each (25 bytes a bin, at most
+// every bin each); its results and their combination about 60 bytes a bin. A checkpoint copies
+// one walker's visited bins (at most 40 bytes a bin).
 void check_wang_landau_memory(const entropy::WangLandauSpec& spec, double bins, double D) {
-  const double discovery = bins * (26.0 + 8.0 * D), saving = bins * (20.0 + 8.0 * D);
+  const double discovery = bins * (29.0 + 8.0 * D), saving = bins * 40.0;
   require_memory("--bins", discovery + saving, "a run's discovery walker over every bin");
   const double windows = 25.0 * spec.windows * bins;
   require_memory("--windows", windows + saving, "the windows of a run");

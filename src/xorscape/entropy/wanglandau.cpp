@@ -88,20 +88,6 @@ void put(const h5::Group& group, const std::string& name, const std::vector<std:
   group.write(name, std::span<const std::int64_t>(values), h5::Info{{along}, "", "", kRaw});
 }
 
-void put(const h5::Group& group, const std::string& name, const std::vector<std::uint8_t>& flags,
-         const std::string& along) {
-  axis(group, along, flags.size());
-  const std::vector<std::int32_t> values(flags.begin(), flags.end());
-  group.write(name, std::span<const std::int32_t>(values), h5::Info{{along}, "", "", kRaw});
-}
-
-std::vector<std::uint8_t> get_flags(const h5::Group& group, const std::string& name) {
-  const std::vector<std::int64_t> values = group.read_ints(name);
-  std::vector<std::uint8_t> flags(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) flags[i] = values[i] != 0;
-  return flags;
-}
-
 std::int64_t bits_of(double value) {
   std::int64_t bits;
   std::memcpy(&bits, &value, sizeof bits);
@@ -214,24 +200,37 @@ void save_walker(const h5::Group& group, const WalkerRecord& w, const std::vecto
   put(group, "accepted", w.accepted, "coordinate");
   put(group, "min_state", w.min_state, "coordinate");
   put(group, "cache", cache, "cache_entry");
-  put(group, "ln_g", w.ln_g, "bin");
-  put(group, "histogram", w.histogram, "bin");
-  put(group, "production", w.production, "bin");
-  put(group, "visited", w.visited, "bin");
   put(group, "log_steps", w.log_steps, "log_entry");
   put(group, "log_ln_f", w.log_ln_f, "log_entry");
-  // Representatives (discovery only): the rows of the bins that have one.
-  const std::size_t D = state.size();
-  std::vector<std::int64_t> bins;
-  std::vector<double> rows;
-  for (std::size_t b = 0; b < w.has_representative.size(); ++b)
-    if (w.has_representative[b]) {
-      bins.push_back(static_cast<std::int64_t>(b));
-      rows.insert(rows.end(), w.representative.begin() + b * D, w.representative.begin() + (b + 1) * D);
+  // ln g and the histograms are zero outside the bins the walker has seen (a walker only ever
+  // stands in a visited bin): stored for those bins only, which is all a checkpoint of a walker
+  // that has just begun discovering millions of bins needs.
+  std::vector<std::int64_t> seen, histogram, production;
+  std::vector<double> ln_g;
+  for (int b = 0; b < w.count; ++b) {
+    if (!w.visited[b]) {
+      if (w.ln_g[b] != 0.0 || w.histogram[b] != 0 || w.production[b] != 0)
+        throw std::logic_error("a walker has weights in a bin it never saw");
+      continue;
     }
-  group.set_attribute("representative_slots", static_cast<std::int64_t>(w.has_representative.size()));
-  put(group, "representative_bin", bins, "representative");
-  group.write("representatives", std::span<const double>(rows), h5::Info{{"representative", "coordinate"}, "", "", kRaw});
+    seen.push_back(b);
+    ln_g.push_back(w.ln_g[b]);
+    histogram.push_back(w.histogram[b]);
+    production.push_back(w.production[b]);
+  }
+  group.write_scale("visited_bin", std::span<const std::int64_t>(seen), {"bins of the window the walker has seen (index from its first bin)"});
+  put(group, "ln_g", ln_g, "visited_bin");
+  put(group, "histogram", histogram, "visited_bin");
+  put(group, "production", production, "visited_bin");
+  // Representatives (discovery only): their rows as they are, with the bin of each.
+  const std::size_t D = state.size();
+  std::vector<std::int64_t> bin_of_row(w.representatives.size() / D, -1);
+  for (std::size_t b = 0; b < w.representative_row.size(); ++b)
+    if (w.representative_row[b] >= 0) bin_of_row.at(static_cast<std::size_t>(w.representative_row[b])) = static_cast<std::int64_t>(b);
+  group.set_attribute("representative_slots", static_cast<std::int64_t>(w.representative_row.size()));
+  put(group, "representative_bin", bin_of_row, "representative");
+  group.write("representatives", std::span<const double>(w.representatives),
+              h5::Info{{"representative", "coordinate"}, "", "", kRaw});
 }
 
 void load_walker(const h5::Group& group, WalkerRecord& w, std::vector<double>& state, std::vector<double>& cache) {
@@ -242,27 +241,38 @@ void load_walker(const h5::Group& group, WalkerRecord& w, std::vector<double>& s
   w.proposed = group.read_ints("proposed");
   w.accepted = group.read_ints("accepted");
   w.min_state = group.read_doubles("min_state");
-  w.ln_g = group.read_doubles("ln_g");
-  w.histogram = group.read_ints("histogram");
-  w.production = group.read_ints("production");
-  w.visited = get_flags(group, "visited");
   w.log_steps = group.read_doubles("log_steps");
   w.log_ln_f = group.read_doubles("log_ln_f");
-  const std::size_t D = state.size(), n = static_cast<std::size_t>(w.count);
-  if (w.ln_g.size() != n || w.histogram.size() != n || w.production.size() != n || w.visited.size() != n ||
-      w.step.size() != D || w.proposed.size() != D || w.accepted.size() != D || w.log_ln_f.size() != w.log_steps.size())
-    throw std::runtime_error("a walker's arrays do not fit its window");
+  const std::size_t D = state.size(), n = static_cast<std::size_t>(std::max(w.count, 0));
+  if (w.step.size() != D || w.proposed.size() != D || w.accepted.size() != D || w.log_ln_f.size() != w.log_steps.size())
+    throw std::runtime_error("a walker's arrays do not fit its model");
+  const std::vector<std::int64_t> seen = group.read_ints("visited_bin");
+  const std::vector<double> ln_g = group.read_doubles("ln_g");
+  const std::vector<std::int64_t> histogram = group.read_ints("histogram");
+  const std::vector<std::int64_t> production = group.read_ints("production");
+  if (ln_g.size() != seen.size() || histogram.size() != seen.size() || production.size() != seen.size() ||
+      static_cast<std::int64_t>(seen.size()) != w.visited_count)
+    throw std::runtime_error("a walker's visited bins do not fit");
+  w.ln_g.assign(n, 0.0);
+  w.histogram.assign(n, 0);
+  w.production.assign(n, 0);
+  w.visited.assign(n, 0);
+  for (std::size_t j = 0; j < seen.size(); ++j) {
+    if (seen[j] < 0 || static_cast<std::size_t>(seen[j]) >= n) throw std::runtime_error("a visited bin outside the window");
+    const auto b = static_cast<std::size_t>(seen[j]);
+    w.visited[b] = 1;
+    w.ln_g[b] = ln_g[j];
+    w.histogram[b] = histogram[j];
+    w.production[b] = production[j];
+  }
   const std::int64_t slots = group.attribute_int("representative_slots");
   const std::vector<std::int64_t> bins = group.read_ints("representative_bin");
-  const std::vector<double> rows = group.read_doubles("representatives");
-  if (slots < 0 || rows.size() != bins.size() * D) throw std::runtime_error("representatives do not fit");
-  w.has_representative.assign(static_cast<std::size_t>(slots), 0);
-  w.representative.assign(static_cast<std::size_t>(slots) * D, 0.0);
-  for (std::size_t j = 0; j < bins.size(); ++j) {
-    if (bins[j] < 0 || bins[j] >= slots) throw std::runtime_error("a representative outside the binning");
-    const auto b = static_cast<std::size_t>(bins[j]);
-    w.has_representative[b] = 1;
-    std::copy(rows.begin() + j * D, rows.begin() + (j + 1) * D, w.representative.begin() + b * D);
+  w.representatives = group.read_doubles("representatives");
+  if (slots < 0 || w.representatives.size() != bins.size() * D) throw std::runtime_error("representatives do not fit");
+  w.representative_row.assign(static_cast<std::size_t>(slots), -1);
+  for (std::size_t row = 0; row < bins.size(); ++row) {
+    if (bins[row] < 0 || bins[row] >= slots) throw std::runtime_error("a representative outside the binning");
+    w.representative_row[static_cast<std::size_t>(bins[row])] = static_cast<std::int32_t>(row);
   }
 }
 

@@ -92,9 +92,11 @@ struct WalkerRecord {
   double max_energy = -std::numeric_limits<double>::infinity();
   std::vector<double> min_state;
   std::vector<double> log_steps, log_ln_f;  // ln f after each change, against the phase's steps
-  // Discovery only: one state per bin (bins x D), the first seen there.
-  std::vector<double> representative;
-  std::vector<std::uint8_t> has_representative;
+  // Discovery only: the first state seen in each bin, row representative_row[b] of representatives
+  // (-1: none yet); rows of D values in the order the bins were first reached, so the memory grows
+  // with the bins reached rather than with the binning.
+  std::vector<std::int32_t> representative_row;
+  std::vector<double> representatives;
 
   int local(int global_bin) const { return global_bin - first; }
   bool inside(int global_bin) const { return global_bin >= first && global_bin < first + count; }
@@ -322,10 +324,9 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
                 w.min_state = w.model.state();
               }
               if (energy > max_energy) max_energy = energy;
-              if (discovery && !w.has_representative[i]) {
-                w.has_representative[i] = 1;
-                std::copy(w.model.state().begin(), w.model.state().end(),
-                          w.representative.begin() + std::size_t(i) * D);
+              if (discovery && w.representative_row[i] < 0) {
+                w.representative_row[i] = static_cast<std::int32_t>(w.representatives.size() / D);
+                w.representatives.insert(w.representatives.end(), w.model.state().begin(), w.model.state().end());
               }
             }
           }
@@ -373,10 +374,9 @@ ReplicaExchangeWangLandau<Model>::ReplicaExchangeWangLandau(Model prototype, Los
     w.visited_count = 1;
     w.min_energy = w.max_energy = energy;
     w.min_state = x;
-    w.representative.assign(std::size_t(binning_.bins()) * D, 0.0);
-    w.has_representative.assign(binning_.bins(), 0);
-    w.has_representative[w.bin] = 1;
-    std::copy(x.begin(), x.end(), w.representative.begin() + std::size_t(w.bin) * D);
+    w.representative_row.assign(binning_.bins(), -1);
+    w.representative_row[w.bin] = 0;
+    w.representatives = x;
     runs_[r].walkers.push_back(std::move(w));
   }
 }
@@ -440,10 +440,10 @@ void ReplicaExchangeWangLandau<Model>::start_windows(int run) {
     const double centre = 0.5 * (std::max(first, lo) + std::min(last - 1, hi));
     int best = -1;
     for (int b = first; b < last; ++b)
-      if (d.has_representative[b] && (best < 0 || std::abs(b - centre) < std::abs(best - centre))) best = b;
+      if (d.representative_row[b] >= 0 && (best < 0 || std::abs(b - centre) < std::abs(best - centre))) best = b;
     if (best < 0) throw std::runtime_error("window " + std::to_string(w) + " holds no discovered state");
-    std::vector<double> x(d.representative.begin() + std::size_t(best) * D,
-                          d.representative.begin() + std::size_t(best + 1) * D);
+    const auto row = d.representatives.begin() + std::size_t(d.representative_row[best]) * D;
+    std::vector<double> x(row, row + D);
     const double energy = walker.model.set_state(x);
     walker.bin = binning_.index(energy);
     if (!walker.inside(walker.bin)) walker.bin = best;  // rounding at an edge: keep the stored bin
