@@ -92,7 +92,7 @@ void add_wanglandau_options(Tool& tool) {
       ("runs", po::value<int>()->default_value(1), "independent runs K (mean and standard deviation of S)")
       ("windows", po::value<int>()->default_value(2), "replica-exchange windows over L per run (walkers run on threads)")
       ("overlap", po::value<double>()->default_value(0.75), "fraction of a window shared with its neighbour, in (0, 1)")
-      ("flatness", po::value<double>()->default_value(0.8), "flat when min H >= flatness * mean H over visited bins, in (0, 1)")
+      ("flatness", po::value<double>()->default_value(0.8, "0.8"), "flat when min H >= flatness * mean H over visited bins, in (0, 1)")
       ("lnf-initial", po::value<double>()->default_value(1.0), "initial modification factor ln f")
       ("lnf-final", po::value<double>()->default_value(1e-8), "Wang-Landau ends when ln f reaches this")
       ("schedule", po::value<std::string>()->default_value("halving"), "ln f schedule: halving|1/t (Belardinelli-Pereyra)")
