@@ -290,13 +290,11 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
   const int first = w.first, count = w.count;
   bool stop = false;
   while (done < n && w.phase != Phase::done && !stop) {
-    const std::int64_t chunk = std::min({n - done, w.check_interval - w.since_check, kPollSteps});
+    std::int64_t chunk = std::min({n - done, w.check_interval - w.since_check, kPollSteps});
     RandomStream rng = w.rng;
     const double ln_f = production ? 0.0 : w.ln_f;
     double min_energy = w.min_energy, max_energy = w.max_energy;
-    std::int64_t s = 0;
-    while (s < chunk) {
-      bool grew = false;  // a new bin: O(bins) of work, so poll after this step
+    for (std::int64_t s = 0; s < chunk; ++s) {
       const int k = static_cast<int>(rng.below(static_cast<std::uint32_t>(D)));
       const double value = w.model.state()[k] + step[k] * (2.0 * rng.uniform() - 1.0);
       ++proposed[k];
@@ -310,7 +308,7 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
               allowed = false;  // fixed weights exist only for bins Wang-Landau saw
             } else {
               detail::new_bin(w, i);
-              grew = true;
+              if (control.stop_requested()) chunk = s + 1;  // a new bin costs O(bins): poll, end with this step
             }
           }
           if (allowed) {
@@ -334,16 +332,14 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
       }
       ln_g[cur] += ln_f;  // ln_f = 0 in production: weights stay fixed
       ++histogram[cur];
-      ++s;
-      if (grew && control.stop_requested()) break;
     }
     w.rng = rng;
     w.bin = first + cur;
     w.min_energy = min_energy;
     w.max_energy = max_energy;
-    w.steps += s;
-    w.since_check += s;
-    done += s;
+    w.steps += chunk;
+    w.since_check += chunk;
+    done += chunk;
     if (w.since_check >= w.check_interval) detail::check(w, spec, spec.discovery_steps);
     stop = control.stop_requested();
   }
