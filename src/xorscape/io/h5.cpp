@@ -51,7 +51,7 @@ Handle make_creation_properties(const std::vector<hsize_t>& dims, size_t element
   Handle plist(check(H5Pcreate(H5P_DATASET_CREATE), "create property list"), H5Pclose);
   const hsize_t count = std::accumulate(dims.begin(), dims.end(), hsize_t{1}, std::multiplies<>());
   if (dims.empty() || count * element_size < 4096 || storage.deflate_level <= 0) return plist;
-  std::vector<hsize_t> chunk = storage.chunk;
+  std::vector<hsize_t> chunk = storage.chunk.values;
   if (chunk.size() != dims.size()) {
     chunk = dims;
     const hsize_t target = (256 * 1024) / element_size;

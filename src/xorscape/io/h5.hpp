@@ -12,7 +12,9 @@
 //   g.write("loss", losses, {{"epoch"}, "loss on the full nonrandomized batch"});
 #include <hdf5.h>
 
+#include <concepts>
 #include <cstdint>
+#include <type_traits>
 #include <filesystem>
 #include <map>
 #include <span>
@@ -41,19 +43,24 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
-struct StorageOptions {
-  // Chunk shape; empty means "choose": whole rows up to about 256 KiB per chunk.
-  std::vector<hsize_t> chunk;
-  int deflate_level = 1;  // 0 writes uncompressed (and unchunked when small)
-  bool shuffle = true;
-};
-
 // A dataset's shape given without scales ({rows, columns}); not constructible from a braced
 // pair of strings, so a call with an Info ({{"epoch"}, "meaning"}) is never ambiguous.
 struct Dims {
   std::vector<hsize_t> values;
+  Dims() = default;
   Dims(std::initializer_list<hsize_t> dims) : values(dims) {}
-  Dims(std::vector<hsize_t> dims) : values(std::move(dims)) {}
+  // Only an actual vector of sizes: a braced list of two strings must never become one (through
+  // std::vector's iterator-pair constructor).
+  template <class V>
+    requires std::same_as<std::remove_cvref_t<V>, std::vector<hsize_t>>
+  Dims(V&& dims) : values(std::forward<V>(dims)) {}
+};
+
+struct StorageOptions {
+  // Chunk shape; empty means "choose": whole rows up to about 256 KiB per chunk.
+  Dims chunk;
+  int deflate_level = 1;  // 0 writes uncompressed (and unchunked when small)
+  bool shuffle = true;
 };
 
 // How a dataset is described: the dimension scales of its axes (paths relative to the group
