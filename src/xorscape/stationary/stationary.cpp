@@ -376,6 +376,41 @@ Eigen::VectorXd path_tangent(const Eigen::MatrixXd& jacobian, const Eigen::Vecto
   return t / t.norm();
 }
 
+struct Correction {
+  bool corrected = false;
+  int iterations = 0;
+};
+
+// Newton corrector on [h = 0; tangent . (z - predicted) = 0] from z = predicted; leaves z, h and
+// jacobian at the last iterate.
+Correction correct_onto_path(const GradientSystem& system, const Eigen::VectorXd& start,
+                             const Eigen::VectorXd& predicted, const Eigen::VectorXd& tangent, double ds,
+                             Eigen::VectorXd& z, Eigen::VectorXd& h, Eigen::MatrixXd& jacobian) {
+  const int n = system.dimension;
+  z = predicted;
+  Correction c;
+  Eigen::MatrixXd augmented(n + 1, n + 1);
+  Eigen::VectorXd residual(n + 1);
+  for (; c.iterations < 8; ++c.iterations) {
+    homotopy_at(system, z, start, h, jacobian);
+    residual.head(n) = h;
+    residual[n] = tangent.dot(z - predicted);
+    if (!residual.allFinite()) break;
+    augmented.topRows(n) = jacobian;
+    augmented.row(n) = tangent.transpose();
+    const Eigen::VectorXd delta = augmented.partialPivLu().solve(-residual);
+    if (!delta.allFinite()) break;
+    z += delta;
+    if (delta.norm() < 1e-11 * (1.0 + z.norm())) {
+      homotopy_at(system, z, start, h, jacobian);
+      c.corrected = h.norm() < 1e-8;
+      break;
+    }
+    if (delta.norm() > 0.5 * ds + 1e-12) break;  // the corrector is leaving the predicted neighbourhood
+  }
+  return c;
+}
+
 }  // namespace
 
 HomotopyResult follow_homotopy_path(const GradientSystem& system, std::span<const double> start_span,
@@ -402,28 +437,9 @@ HomotopyResult follow_homotopy_path(const GradientSystem& system, std::span<cons
     result.steps = step + 1;
     // Predictor and corrector.
     const Eigen::VectorXd predicted = y + ds * tangent;
-    Eigen::VectorXd z = predicted;
-    bool corrected = false;
-    int corrector_iterations = 0;
-    Eigen::MatrixXd augmented(n + 1, n + 1);
-    Eigen::VectorXd residual(n + 1);
-    for (; corrector_iterations < 8; ++corrector_iterations) {
-      homotopy_at(system, z, start, h, jacobian);
-      residual.head(n) = h;
-      residual[n] = tangent.dot(z - predicted);
-      if (!residual.allFinite()) break;
-      augmented.topRows(n) = jacobian;
-      augmented.row(n) = tangent.transpose();
-      const Eigen::VectorXd delta = augmented.partialPivLu().solve(-residual);
-      if (!delta.allFinite()) break;
-      z += delta;
-      if (delta.norm() < 1e-11 * (1.0 + z.norm())) {
-        homotopy_at(system, z, start, h, jacobian);
-        corrected = h.norm() < 1e-8;
-        break;
-      }
-      if (delta.norm() > 0.5 * ds + 1e-12) break;  // the corrector is leaving the predicted neighbourhood
-    }
+    Eigen::VectorXd z;
+    const Correction correction = correct_onto_path(system, start, predicted, tangent, ds, z, h, jacobian);
+    bool corrected = correction.corrected;
     Eigen::VectorXd next_tangent;
     if (corrected) {
       next_tangent = path_tangent(jacobian, tangent);
@@ -453,7 +469,7 @@ HomotopyResult follow_homotopy_path(const GradientSystem& system, std::span<cons
     }
     y = z;
     tangent = next_tangent;
-    if (corrector_iterations <= 2) ds = std::min(options.max_step, 1.5 * ds);
+    if (correction.iterations <= 2) ds = std::min(options.max_step, 1.5 * ds);
     if (y.head(n).norm() > options.radius_limit) {
       result.end = "radius";
       break;
