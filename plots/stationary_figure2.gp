@@ -8,7 +8,7 @@ set output out
 attribute(object, name) = system(sprintf("%s/xorscape-export '%s' %s --attribute %s", bin, file, object, name))
 set title sprintf("2-%s-1 %s/%s, %s, %s error, mu = %s: %s classes (%s minima, %s saddles) from %s trials", \
     attribute("problem", "n_hidden"), attribute("problem", "hidden_activation"), attribute("problem", "output_activation"), \
-    attribute("problem", "data"), attribute("problem", "reduction"), attribute("problem", "mu"), \
+    attribute("problem", "data"), attribute("problem", "reduction"), sprintf("%g", attribute("problem", "mu") + 0), \
     attribute("summary", "classes"), attribute("summary", "minima"), attribute("summary", "saddles"), \
     attribute("summary", "trials")) font ",9"
 data = sprintf("< %s/xorscape-export '%s' classes/figure_table --format columns", bin, file)

@@ -52,6 +52,9 @@ run --starts 24 --threads 2 -o "$tmp/t2.h5"
 "$PY" "$SRC/tests/golden/same_numbers.py" "$tmp/t1.h5" "$tmp/t2.h5" || { echo "FAIL: --threads changed the numbers"; fail=1; }
 expect_status 2 "exists" "$TOOL" --output-bias no --solves 3 --seed 5 --starts 24 -o "$tmp/t1.h5"
 "$PY" "$SRC/tests/xarray_check.py" "$tmp/t1.h5" >/dev/null || { echo "FAIL: xarray cannot open t1.h5"; "$PY" "$SRC/tests/xarray_check.py" "$tmp/t1.h5"; fail=1; }
+# --bench prints the summary and the rates and writes no file.
+"$TOOL" --bench --starts 4 --solves 2 -o "$tmp/b.h5" 2>/dev/null | grep -q '^rates (this run' || { echo "FAIL: --bench printed no rates"; fail=1; }
+[ -e "$tmp/b.h5" ] && { echo "FAIL: --bench wrote a file"; fail=1; }
 # Extending a finished file: 12 trials, then --resume to 24, equals 24 at once.
 run --starts 12 --threads 2 -o "$tmp/r.h5"
 run --starts 24 --threads 1 --resume -o "$tmp/r.h5"
