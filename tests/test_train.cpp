@@ -322,10 +322,13 @@ TEST_CASE("a training job saved at every stop and loaded into a fresh job ends a
       INFO("optimizer " << to_string(optimizer) << (fast ? "" : " (reference path)"));
       training::TrainingPlan plan = small_plan(optimizer);
       plan.spec.fast_path = fast;
+      omp_set_num_threads(2);
       training::TrainingJob whole(plan);
       whole.advance(RunControl());
       REQUIRE(whole.finished());
       // Stop after every few thousand epochs, checkpoint, continue in a new job from the file.
+      // One thread: progress is reported by thread 0, which then runs every block.
+      omp_set_num_threads(1);
       const auto path = scratch("resume");
       auto job = std::make_unique<training::TrainingJob>(plan);
       int stops = 0;
@@ -389,7 +392,7 @@ TEST_CASE("the memory estimate grows with runs, records and network size") {
   // 1e7 runs x about 260 recorded epochs x (9 + 8 + 7) values x 8 bytes: hundreds of GB.
   CHECK(training::estimated_memory(plan) > 2e11);
   plan.spec.record = RecordLevel::none;
-  CHECK(training::estimated_memory(plan) < 5e9);
+  CHECK(training::estimated_memory(plan) < 1e10);
   plan.seeds = 1;
   plan.spec.record = RecordLevel::full;
   CHECK(training::estimated_memory(plan) < 1e6);
