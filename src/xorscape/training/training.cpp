@@ -48,13 +48,13 @@ bool fast_path_applies(const TrainSpec& spec) {
 namespace {
 
 constexpr std::int64_t kChunk = 1 << 16;  // epochs between pauses (checks of the stop request)
-constexpr std::int64_t kPoll = 64;        // reference path: epochs between checks inside a pause interval
 
 class Trainer {
  public:
   Trainer(const TrainSpec& spec)
       : spec_(spec), loss_(spec.architecture, spec.dataset),
-        schedule_(record_schedule(spec.points_per_decade, spec.max_epochs)) {}
+        schedule_(record_schedule(spec.points_per_decade, spec.max_epochs)),
+        poll_(std::max<std::int64_t>(1, 256 / spec.architecture.n_hidden)) {}
 
   // The next epoch the run must pause at: a record epoch, the limit, or a stop check.
   std::int64_t next_pause(std::int64_t epoch) const {
@@ -104,9 +104,10 @@ class Trainer {
     if (omp_get_thread_num() == 0) control_->progress(done.load(), total_);
   }
 
-  // Stops are polled every kPoll epochs inside a pause interval, so that even a large network
-  // (n_h = 4096: about a millisecond per epoch) stops within a second; a run stopped between
-  // pauses continues from its epoch exactly as it would have (records fall on fixed epochs).
+  // Stops are polled inside a pause interval every poll_ epochs (256 / n_h, at least 1), so
+  // that even a large network (n_h = 4096: about a millisecond per epoch) stops within a
+  // second; a run stopped between pauses continues from its epoch exactly as it would have
+  // (records fall on fixed epochs).
   void run_reference(TrainingRun& run, std::atomic<double>& done) const {
     while (!run.finished && !control_->stop_requested()) {
       record(run, false);
@@ -118,7 +119,7 @@ class Trainer {
       const std::int64_t target = next_pause(start);
       bool converged = false;
       while (run.state.epoch < target && !converged) {
-        if ((run.state.epoch - start) % kPoll == kPoll - 1 && control_->stop_requested()) break;
+        if ((run.state.epoch - start) % poll_ == poll_ - 1 && control_->stop_requested()) break;
         const std::int64_t before = run.state.epoch;
         reference_epoch(loss_, spec_.optimizer, run.state, spec_.threshold);
         converged = run.state.epoch == before;
@@ -219,6 +220,7 @@ class Trainer {
   const TrainSpec& spec_;
   XorLoss loss_;
   std::vector<std::int64_t> schedule_;
+  std::int64_t poll_;
   mutable const RunControl* control_ = nullptr;
   mutable double total_ = 0.0;
 };

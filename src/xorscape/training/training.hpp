@@ -65,7 +65,7 @@ bool fast_path_applies(const TrainSpec& spec);
 
 // Advances every unfinished run until it converges, reaches spec.max_epochs or a stop is
 // requested (control.stop_requested(), polled at least every 65 536 epochs of a block of runs
-// and every 64 epochs of a reference-path run). Runs in parallel (OpenMP) over runs or blocks
+// and every max(1, 256 / n_h) epochs of a reference-path run). Runs in parallel (OpenMP) over runs or blocks
 // of runs. control.progress(epochs done, epochs of all runs) is reported from one thread; a
 // finished run counts its whole budget as done. A stopped run can be advanced again by another
 // call and ends exactly as it would have without the stop. Returns true when every run has finished.
