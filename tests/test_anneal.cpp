@@ -344,10 +344,9 @@ TEST_CASE("quantiles interpolate between order statistics like numpy") {
 
 namespace {
 
+// A file name in the temporary folder, unique to this process (each test removes its file).
 std::filesystem::path scratch(const std::string& name) {
-  const auto folder = std::filesystem::temp_directory_path() / ("xorscape-anneal-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(folder);
-  return folder / name;
+  return std::filesystem::temp_directory_path() / ("xorscape-anneal-" + std::to_string(::getpid()) + "-" + name);
 }
 
 void check_same_result(const ExperimentResult& a, const ExperimentResult& b) {
