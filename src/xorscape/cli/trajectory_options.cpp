@@ -125,7 +125,14 @@ std::vector<std::pair<double, double>> parse_plane_starts(const std::string& opt
 
 void read_center(const Tool& tool, const io::NetworkDescription& network, const std::optional<IntoFile>& into,
                  tr::TrajectoryPlan& plan) {
-  if (!into || tool.given("center")) {
+  if (!into && !tool.given("center") && network.architecture.n_hidden != 2 && tool.has("start-params")) {
+    // No published solution to default to: full-space paths are shown around their first start.
+    const std::string first = tool.get<std::vector<std::string>>("start-params").front();
+    const ParameterPoint center = parse_point("--start-params", first, network);
+    plan.center = center.values;
+    plan.center_source = "the first --start-params point (" + center.source + ")";
+    plan.center_note = center.note;
+  } else if (!into || tool.given("center")) {
     const ParameterPoint center = parse_point("--center", tool.get<std::string>("center"), network);
     plan.center = center.values;
     plan.center_source = center.source;
