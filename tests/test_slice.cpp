@@ -264,7 +264,7 @@ TEST_CASE("a slice file reads back with the documented layout") {
     CHECK(g.attribute_double("y_center") == spec.center[b]);
     CHECK(g.read_doubles("x") == spec.x.values());
     CHECK(g.read_doubles("y") == spec.y.values());
-    for (const std::string& d : {"loss", "loss_mean", "loss_std", "loss_nonrandomized"}) {
+    for (const std::string d : {"loss", "loss_mean", "loss_std", "loss_nonrandomized"}) {
       CHECK(g.shape(d) == std::vector<hsize_t>{23, 41});
       h5::Handle data(H5Dopen2(g.id(), d.c_str(), H5P_DEFAULT), H5Dclose);
       h5::Handle x(H5Dopen2(g.id(), "x", H5P_DEFAULT), H5Dclose);

@@ -385,8 +385,11 @@ TEST_CASE("norms are compared without overflow where their squares overflow") {
   CHECK(tr::norm_below(HUGE_VAL, huge, 1e201));
   CHECK(tr::norm_of(huge) == Approx(std::sqrt(2.0) * 1e200));
   const std::vector<double> tiny{1e-170, 1e-170};
-  CHECK(tr::norm_below(2e-340, tiny, 1e-169));          // the limit's square underflows
-  CHECK_FALSE(tr::norm_below(2e-340, tiny, 1e-171));
+  // The squared norm (2e-340) underflows to 0, and so would the limit's square.
+  const double squared = tiny[0] * tiny[0] + tiny[1] * tiny[1];
+  CHECK(squared == 0.0);
+  CHECK(tr::norm_below(squared, tiny, 1e-169));
+  CHECK_FALSE(tr::norm_below(squared, tiny, 1e-171));
   // Path thinning: points 1e160 apart with a store-arc of 1e200 are closer than the arc step,
   // although both squares overflow.
   tr::Thinning thinning;
