@@ -1,5 +1,6 @@
 #pragma once
-// What the Catch2 tests share: a fresh scratch folder per test.
+// What the Catch2 tests share: a fresh scratch folder per test, a scoped OpenMP thread count.
+#include <omp.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,5 +17,17 @@ inline std::filesystem::path fresh_folder(const std::string& name) {
   std::filesystem::create_directories(folder);
   return folder;
 }
+
+// OpenMP's thread count set for one scope and restored at its end.
+class ThreadCount {
+ public:
+  explicit ThreadCount(int threads) : saved_(omp_get_max_threads()) { omp_set_num_threads(threads); }
+  ~ThreadCount() { omp_set_num_threads(saved_); }
+  ThreadCount(const ThreadCount&) = delete;
+  ThreadCount& operator=(const ThreadCount&) = delete;
+
+ private:
+  int saved_;
+};
 
 }  // namespace xorscape::testing
