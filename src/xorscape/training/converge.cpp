@@ -23,71 +23,103 @@ bool fast(const ConvergeSpec& spec) {
          spec.architecture.output == Activation::sigmoid;
 }
 
-}  // namespace
-
-ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift, const RunControl& control) {
-  const int R = spec.runs;
-  const int D = spec.architecture.dimension();
-  Params start = spec.center;
-  start[parameter] += shift;
-  const XorLoss loss(spec.architecture, spec.dataset);
-  OptimizerSettings settings;
-  settings.optimizer = Optimizer::sgd;
-  settings.eta = spec.eta;
-
-  std::vector<RunState> states(R);
-  for (int r = 0; r < R; ++r) {
-    states[r].params = start;
-    states[r].eta = spec.eta;
-    states[r].batch_key = converge_batch_key(spec.seed, r);
-  }
-  std::vector<kernels::SigmoidTrainBlock> blocks;
-  if (fast(spec)) {
-    blocks.resize((R + kernels::kTrainLanes - 1) / kernels::kTrainLanes);
-    for (int r = 0; r < R; ++r) {
-      auto& b = blocks[r / kernels::kTrainLanes];
+// The R runs started from one shifted point, advanced together: in SIMD lanes (the n_h = 2
+// sigmoid fast path) or one by one through the reference epoch. Each advance adds the runs'
+// full and batch losses per epoch into full_sum and batch_sum.
+class ShiftedRuns {
+ public:
+  ShiftedRuns(const ConvergeSpec& spec, const Params& start)
+      : spec_(&spec), loss_(spec.architecture, spec.dataset), fast_(fast(spec)), states_(spec.runs),
+        full_sum(kChunk), batch_sum(kChunk) {
+    settings_.optimizer = Optimizer::sgd;
+    settings_.eta = spec.eta;
+    const int D = spec.architecture.dimension();
+    for (int r = 0; r < spec.runs; ++r) {
+      states_[r].params = start;
+      states_[r].eta = spec.eta;
+      states_[r].batch_key = converge_batch_key(spec.seed, r);
+    }
+    if (!fast_) return;
+    blocks_.resize((spec.runs + kernels::kTrainLanes - 1) / kernels::kTrainLanes);
+    for (int r = 0; r < spec.runs; ++r) {
+      auto& b = blocks_[r / kernels::kTrainLanes];
       const int j = r % kernels::kTrainLanes;
       b.active[j] = true;
       for (int k = 0; k < D; ++k) b.params[k][j] = start[k];
       b.eta[j] = spec.eta;
-      b.batch_key[j] = states[r].batch_key;
+      b.batch_key[j] = states_[r].batch_key;
     }
   }
-  std::vector<double> full(kChunk), batch(kChunk);
-  ConvergeOutcome outcome;
-  // Advances every run by n epochs from `first`, accumulating the run sums per epoch. Returns
+
+  // Advances every run by n epochs from `first` (accumulating the sums when `sums`). Returns
   // false when a stop was requested part-way (the runs are then left in no useful state).
-  auto advance = [&](std::int64_t first, std::int64_t n, bool sums) {
-    std::fill(full.begin(), full.end(), 0.0);
-    std::fill(batch.begin(), batch.end(), 0.0);
-    if (fast(spec)) {
+  bool advance(std::int64_t first, std::int64_t n, bool sums, const RunControl& control) {
+    std::fill(full_sum.begin(), full_sum.end(), 0.0);
+    std::fill(batch_sum.begin(), batch_sum.end(), 0.0);
+    if (fast_) {
       kernels::SigmoidTrainChunk chunk;
       chunk.first_epoch = first;
       chunk.epochs = n;
       chunk.randomized = true;
-      chunk.full_loss_sum = sums ? full.data() : nullptr;
-      chunk.batch_loss_sum = sums ? batch.data() : nullptr;
-      for (auto& b : blocks) {
+      chunk.full_loss_sum = sums ? full_sum.data() : nullptr;
+      chunk.batch_loss_sum = sums ? batch_sum.data() : nullptr;
+      for (auto& b : blocks_) {
         if (control.interrupted()) return false;
-        kernels::advance_sigmoid2(b, spec.dataset, chunk, spec.simd);
+        kernels::advance_sigmoid2(b, spec_->dataset, chunk, spec_->simd);
       }
-    } else {
-      for (RunState& s : states) {
-        if (control.interrupted()) return false;
-        for (std::int64_t e = 0; e < n; ++e) {
-          const EpochLosses l = reference_epoch(loss, settings, s);
-          full[e] += l.full;
-          batch[e] += l.batch;
-        }
+      return true;
+    }
+    for (RunState& s : states_) {
+      if (control.interrupted()) return false;
+      for (std::int64_t e = 0; e < n; ++e) {
+        const EpochLosses l = reference_epoch(loss_, settings_, s);
+        full_sum[e] += l.full;
+        batch_sum[e] += l.batch;
       }
     }
     return true;
-  };
+  }
+
+  // The fraction of runs whose own full loss is below the threshold where they now stand.
+  double converged_fraction() const {
+    const int R = spec_->runs;
+    const int D = spec_->architecture.dimension();
+    int below = 0;
+    for (int r = 0; r < R; ++r) {
+      Params p(D);
+      if (fast_) {
+        for (int k = 0; k < D; ++k) p[k] = blocks_[r / kernels::kTrainLanes].params[k][r % kernels::kTrainLanes];
+      } else {
+        p = states_[r].params;
+      }
+      below += loss_.value(p) < spec_->threshold;
+    }
+    return static_cast<double>(below) / R;
+  }
+
+  const ConvergeSpec* spec_;  // a pointer, so that a saved copy can be assigned back
+  XorLoss loss_;
+  bool fast_;
+  OptimizerSettings settings_;
+  std::vector<RunState> states_;
+  std::vector<kernels::SigmoidTrainBlock> blocks_;
+  std::vector<double> full_sum, batch_sum;
+};
+
+}  // namespace
+
+ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift, const RunControl& control) {
+  const int R = spec.runs;
+  Params start = spec.center;
+  start[parameter] += shift;
+  ShiftedRuns runs(spec, start);
+  const std::vector<double>& full = runs.full_sum;
+  const std::vector<double>& batch = runs.batch_sum;
+  ConvergeOutcome outcome;
   for (std::int64_t first = 0; first < spec.max_epochs; first += kChunk) {
     const std::int64_t n = std::min(kChunk, spec.max_epochs - first);
-    const auto saved_blocks = blocks;
-    const auto saved_states = states;
-    if (!advance(first, n, true)) {
+    const ShiftedRuns saved = runs;
+    if (!runs.advance(first, n, true, control)) {
       outcome.interrupted = true;
       return outcome;
     }
@@ -100,9 +132,8 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
       }
     if (outcome.tau_conv >= 0) {
       // Replay this chunk up to tau_conv to see each run's own state there.
-      blocks = saved_blocks;
-      states = saved_states;
-      if (!advance(first, outcome.tau_conv - first, false)) {
+      runs = saved;
+      if (!runs.advance(first, outcome.tau_conv - first, false, control)) {
         outcome.interrupted = true;
         return outcome;
       }
@@ -114,17 +145,7 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
     }
   }
   // The runs now stand at tau_conv (or at max_epochs): how many are individually converged.
-  int below = 0;
-  for (int r = 0; r < R; ++r) {
-    Params p(D);
-    if (fast(spec)) {
-      for (int k = 0; k < D; ++k) p[k] = blocks[r / kernels::kTrainLanes].params[k][r % kernels::kTrainLanes];
-    } else {
-      p = states[r].params;
-    }
-    below += loss.value(p) < spec.threshold;
-  }
-  outcome.converged_runs = static_cast<double>(below) / R;
+  outcome.converged_runs = runs.converged_fraction();
   return outcome;
 }
 
