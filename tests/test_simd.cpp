@@ -66,6 +66,17 @@ std::vector<double> apply(Activation activation, const std::vector<double>& x, S
   return out;
 }
 
+// The training functions are compiled without contraction: every level gives the scalar level's bits.
+void require_scalar_bits_at_every_level(Many f, const std::vector<double>& x, const std::vector<double>& scalar) {
+  for (SimdLevel level : kernels::available_simd_levels()) {
+    const std::vector<double> out = apply(f, x, level);
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      INFO(kernels::to_string(level) << " x = " << x[j]);
+      REQUIRE(same_bits(out[j], scalar[j]));
+    }
+  }
+}
+
 // Sets XORSCAPE_SIMD for the lifetime of the object (unset with nullopt) and restores it after.
 class SimdEnvironment {
  public:
@@ -122,13 +133,7 @@ TEST_CASE("the training exponential is within 2 ulp of std::exp, clamped at -708
     const double expected = std::exp(std::max(x[j], -708.0));
     CHECK(std::abs(scalar[j] - expected) <= 4.5e-16 * expected);
   }
-  for (SimdLevel level : kernels::available_simd_levels()) {
-    const std::vector<double> out = apply(kernels::train_exp_many, x, level);
-    for (std::size_t j = 0; j < x.size(); ++j) {
-      INFO(kernels::to_string(level) << " x = " << x[j]);
-      REQUIRE(same_bits(out[j], scalar[j]));
-    }
-  }
+  require_scalar_bits_at_every_level(kernels::train_exp_many, x, scalar);
 }
 
 TEST_CASE("the training sigmoid is within a few ulp of the reference and every level has its bits") {
@@ -143,13 +148,7 @@ TEST_CASE("the training sigmoid is within a few ulp of the reference and every l
     if (z[j] >= -708.0) CHECK(close_relative(scalar[j], reference, 1e-15));
     else CHECK(same_bits(scalar[j], floor));
   }
-  for (SimdLevel level : kernels::available_simd_levels()) {
-    const std::vector<double> out = apply(kernels::train_sigmoid_many, z, level);
-    for (std::size_t j = 0; j < z.size(); ++j) {
-      INFO(kernels::to_string(level) << " z = " << z[j]);
-      REQUIRE(same_bits(out[j], scalar[j]));
-    }
-  }
+  require_scalar_bits_at_every_level(kernels::train_sigmoid_many, z, scalar);
 }
 
 TEST_CASE("the loss activations match the scalar ones at every level and stay finite up to |z| = 1e300") {

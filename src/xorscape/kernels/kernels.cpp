@@ -181,6 +181,75 @@ void loss_exp_many(const double* x, std::size_t count, double* out, SimdLevel le
 
 // ---- PlaneEvaluator ----
 
+namespace {
+
+// Case m of the plane's plan: each hidden unit's term goes where it varies (per column, per row or
+// per point), and the case is classified by what its output depends on.
+void plan_case(PlanePlan& P, const XorLoss& loss, std::span<const double> center, int x_index, int y_index,
+               int m) {
+  const ParameterLayout& L = loss.layout();
+  // The value of parameter k at column i when it is x, else its center value.
+  auto value_at = [&](int k, std::size_t i) { return k == x_index ? P.x_values[i] : center[k]; };
+  const Example& e = loss.dataset().examples[m];
+  PlaneCase& pc = P.cases[m];
+  pc.example = m;
+  pc.target = e.target;
+  pc.u_column.assign(P.padded, 0.0);
+  for (std::size_t i = 0; i < P.padded; ++i) pc.u_column[i] = value_at(L.b2(), i);
+  if (L.b2() == y_index) {
+    pc.b2_is_y = true;
+    std::fill(pc.u_column.begin(), pc.u_column.end(), 0.0);
+  }
+  bool depends_x = L.b2() == x_index;
+  bool depends_y = L.b2() == y_index;
+  for (int i = 0; i < L.n_hidden(); ++i) {
+    const int inputs[3] = {L.w1(i, 0), L.w1(i, 1), L.b1(i)};
+    const double input_values[3] = {e.x1, e.x2, 1.0};
+    double z_fixed = 0.0, x_input = 0.0, y_input = 0.0;
+    for (int r = 0; r < 3; ++r) {
+      if (inputs[r] == x_index) x_input = input_values[r];
+      else if (inputs[r] == y_index) y_input = input_values[r];
+      else z_fixed += center[inputs[r]] * input_values[r];
+    }
+    const bool h_x = x_input != 0.0, h_y = y_input != 0.0;
+    const bool w_x = L.w2(i) == x_index, w_y = L.w2(i) == y_index;
+    const double w2 = center[L.w2(i)];
+    depends_x = depends_x || h_x || w_x;
+    depends_y = depends_y || h_y || w_y;
+    if (!h_y && !w_y) {
+      // Varies with x or not at all: once per column.
+      for (std::size_t c = 0; c < P.padded; ++c) {
+        const double h = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
+        pc.u_column[c] += (w_x ? P.x_values[c] : w2) * h;
+      }
+    } else if (!h_x && !w_x) {
+      pc.row_terms.push_back({w_y, w2, z_fixed, y_input});
+    } else {
+      MixedTerm t{h_x && h_y ? HiddenSource::point : (h_x ? HiddenSource::column : HiddenSource::row),
+                  w_x, w_y, w2, z_fixed, x_input, y_input, {}};
+      if (t.source == HiddenSource::column) {
+        t.h_column.resize(P.padded);
+        for (std::size_t c = 0; c < P.padded; ++c) t.h_column[c] = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
+      }
+      pc.terms.push_back(std::move(t));
+    }
+  }
+  if (depends_y && depends_x) {
+    pc.kind = CaseKind::mixed;
+  } else if (depends_y) {
+    pc.kind = CaseKind::row;
+  } else {
+    pc.kind = CaseKind::column;
+    pc.loss_column.resize(P.padded);
+    for (std::size_t c = 0; c < P.padded; ++c) {
+      const double r = activate(P.output, pc.u_column[c]) - e.target;
+      pc.loss_column[c] = r * r;
+    }
+  }
+}
+
+}  // namespace
+
 PlaneEvaluator::PlaneEvaluator(const XorLoss& loss, std::span<const double> center, int x_index, int y_index,
                                std::span<const double> x_offsets, SimdLevel level)
     : plan_(std::make_unique<PlanePlan>()) {
@@ -205,66 +274,7 @@ PlaneEvaluator::PlaneEvaluator(const XorLoss& loss, std::span<const double> cent
   P.x_values.resize(P.padded);
   for (std::size_t i = 0; i < P.padded; ++i) P.x_values[i] = center[x_index] + x_offsets[std::min(i, P.columns - 1)];
 
-  // The value of parameter k at column i when it is x, else its center value.
-  auto value_at = [&](int k, std::size_t i) { return k == x_index ? P.x_values[i] : center[k]; };
-  for (int m = 0; m < 4; ++m) {
-    const Example& e = loss.dataset().examples[m];
-    PlaneCase& pc = P.cases[m];
-    pc.example = m;
-    pc.target = e.target;
-    pc.u_column.assign(P.padded, 0.0);
-    for (std::size_t i = 0; i < P.padded; ++i) pc.u_column[i] = value_at(L.b2(), i);
-    if (L.b2() == y_index) {
-      pc.b2_is_y = true;
-      std::fill(pc.u_column.begin(), pc.u_column.end(), 0.0);
-    }
-    bool depends_x = L.b2() == x_index;
-    bool depends_y = L.b2() == y_index;
-    for (int i = 0; i < L.n_hidden(); ++i) {
-      const int inputs[3] = {L.w1(i, 0), L.w1(i, 1), L.b1(i)};
-      const double input_values[3] = {e.x1, e.x2, 1.0};
-      double z_fixed = 0.0, x_input = 0.0, y_input = 0.0;
-      for (int r = 0; r < 3; ++r) {
-        if (inputs[r] == x_index) x_input = input_values[r];
-        else if (inputs[r] == y_index) y_input = input_values[r];
-        else z_fixed += center[inputs[r]] * input_values[r];
-      }
-      const bool h_x = x_input != 0.0, h_y = y_input != 0.0;
-      const bool w_x = L.w2(i) == x_index, w_y = L.w2(i) == y_index;
-      const double w2 = center[L.w2(i)];
-      depends_x = depends_x || h_x || w_x;
-      depends_y = depends_y || h_y || w_y;
-      if (!h_y && !w_y) {
-        // Varies with x or not at all: once per column.
-        for (std::size_t c = 0; c < P.padded; ++c) {
-          const double h = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
-          pc.u_column[c] += (w_x ? P.x_values[c] : w2) * h;
-        }
-      } else if (!h_x && !w_x) {
-        pc.row_terms.push_back({w_y, w2, z_fixed, y_input});
-      } else {
-        MixedTerm t{h_x && h_y ? HiddenSource::point : (h_x ? HiddenSource::column : HiddenSource::row),
-                    w_x, w_y, w2, z_fixed, x_input, y_input, {}};
-        if (t.source == HiddenSource::column) {
-          t.h_column.resize(P.padded);
-          for (std::size_t c = 0; c < P.padded; ++c) t.h_column[c] = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
-        }
-        pc.terms.push_back(std::move(t));
-      }
-    }
-    if (depends_y && depends_x) {
-      pc.kind = CaseKind::mixed;
-    } else if (depends_y) {
-      pc.kind = CaseKind::row;
-    } else {
-      pc.kind = CaseKind::column;
-      pc.loss_column.resize(P.padded);
-      for (std::size_t c = 0; c < P.padded; ++c) {
-        const double r = activate(P.output, pc.u_column[c]) - e.target;
-        pc.loss_column[c] = r * r;
-      }
-    }
-  }
+  for (int m = 0; m < 4; ++m) plan_case(P, loss, center, x_index, y_index, m);
 }
 
 PlaneEvaluator::PlaneEvaluator(PlaneEvaluator&&) noexcept = default;
