@@ -4,7 +4,7 @@ if (!exists("file")) file = "anneal.h5"
 if (!exists("bin")) bin = "build"
 if (!exists("point")) point = 0  # sweep point to draw
 if (!exists("out")) out = "anneal_cdf_gp.png"
-arms = system("h5dump -d /arm_names -y -w 0 '".file."' | sed -n '/DATA {/,/}/p' | grep -o '\"[^\"]*\"' | tr -d '\"' | tr '\\n' ' '")
+arms = system(sprintf("'%s/xorscape-export' '%s' arm_names | grep -v '^#' | tr '\\n' ' '", bin, file))
 # Triples: epoch, row (= point*arms + arm), fraction converged.
 data = sprintf("< '%s/xorscape-export' '%s' summary/convergence_cdf --format triples", bin, file)
 set terminal pngcairo size 800,500 enhanced font "Sans,10"

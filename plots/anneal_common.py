@@ -1,8 +1,20 @@
-"""Shared by the plots/anneal_*.py scripts: reading the rescued example and saving a figure."""
-import os
+"""What the plots/anneal_*.py scripts share beyond plots/xorscape_plot.py: the arms and sweep
+settings of an xorscape-anneal file, and its rescued example."""
 import sys
 
-import h5py
+from xorscape_plot import h5py, text
+
+
+def arms(f):
+    """The arm names of an open xorscape-anneal file, in file order."""
+    return [text(a) for a in f["arm_names"][()]]
+
+
+def settings(f, point):
+    """The sweep point's settings as one line."""
+    sp = f["sweep"]
+    return "eta {:g}, init scale {:g}, threshold {:g}, base noise {:g}".format(
+        sp["learning_rate"][point], sp["init_scale"][point], sp["threshold"][point], sp["base_noise"][point])
 
 
 def rescue_example(path, script, names):
@@ -16,10 +28,3 @@ def rescue_example(path, script, names):
             return None
         threshold = float(f["sweep/threshold"][int(g.attrs["point"])])
         return {k: g[k][()] for k in names}, int(g.attrs["seed_index"]), threshold
-
-
-def save(fig, outdir, name):
-    """OUTDIR/NAME.png and OUTDIR/NAME.pdf."""
-    os.makedirs(outdir, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(outdir, f"{name}.{ext}"), dpi=150)

@@ -4,20 +4,12 @@ baseline's stuck final state) and after (eda's final state) a rescue, with the f
 Hatching marks where a unit is active (w.x + b > 0); a case outside every active region is
 dead (output 0, no gradient).
 
-Usage: /usr/bin/python3 plots/anneal_hyperplanes.py FILE OUTDIR
-Writes OUTDIR/anneal_hyperplanes.png and .pdf (exit 1 if the file holds no rescued traced run).
-"""
-import os
+Usage: /usr/bin/python3 plots/anneal_hyperplanes.py FILE -o PREFIX
+Writes PREFIX.png and PREFIX.pdf (exit 1 if the file holds no rescued traced run)."""
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from anneal_common import rescue_example, save  # noqa: E402
-import numpy as np
+from anneal_common import rescue_example
+from xorscape_plot import arguments, np, plt, save
 
 
 def draw(ax, units, cases, title):
@@ -47,25 +39,15 @@ def draw(ax, units, cases, title):
     ax.legend(fontsize=7, loc="lower left")
 
 
-def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    path, outdir = argv[1], argv[2]
-    example = rescue_example(path, "anneal_hyperplanes.py", ("units_before", "units_after", "cases"))
-    if example is None:
-        return 1
-    d, seed, _ = example
-    before, after, cases = d["units_before"], d["units_after"], d["cases"]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 5))
-    draw(axes[0], before, cases, "before: baseline's final state (stuck)")
-    draw(axes[1], after, cases, "after: eda's final state (rescued)")
-    fig.suptitle("Two-ReLU hyperplanes, seed index {} (circles: target 1, squares: target 0; "
-                 "red edge: misclassified)".format(seed), fontsize=9)
-    fig.tight_layout()
-    save(fig, outdir, "anneal_hyperplanes")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+args = arguments(__doc__)
+example = rescue_example(args.files[0], "anneal_hyperplanes.py", ("units_before", "units_after", "cases"))
+if example is None:
+    sys.exit(1)
+d, seed, _ = example
+fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+draw(axes[0], d["units_before"], d["cases"], "before: baseline's final state (stuck)")
+draw(axes[1], d["units_after"], d["cases"], "after: eda's final state (rescued)")
+fig.suptitle("Two-ReLU hyperplanes, seed index {} (circles: target 1, squares: target 0; "
+             "red edge: misclassified)".format(seed), fontsize=9)
+fig.tight_layout()
+save(fig, args.output)

@@ -4,8 +4,8 @@ if (!exists("file")) file = "anneal.h5"
 if (!exists("bin")) bin = "build"
 if (!exists("point")) point = 0  # sweep point to draw
 if (!exists("out")) out = "anneal_success_gp.png"
-# Arm names from the file (h5dump prints the string dataset; keep the quoted words).
-arms = system("h5dump -d /arm_names -y -w 0 '".file."' | sed -n '/DATA {/,/}/p' | grep -o '\"[^\"]*\"' | tr -d '\"' | tr '\\n' ' '")
+# Arm names from the file (xorscape-export prints the string dataset, one per line after its header).
+arms = system(sprintf("'%s/xorscape-export' '%s' arm_names | grep -v '^#' | tr '\\n' ' '", bin, file))
 # Triples "arm point value"; three of them side by side: rate, lower, upper bound.
 ex(d) = sprintf("'%s/xorscape-export' '%s' %s --format triples | grep -v '^#'", bin, file, d)
 data = sprintf("< bash -c \"paste <(%s) <(%s) <(%s)\"", ex("summary/success_rate"), ex("summary/wilson_lo"), ex("summary/wilson_hi"))

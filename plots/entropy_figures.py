@@ -1,32 +1,28 @@
 #!/usr/bin/python3
-"""Figures of the density of loss (dissecting paper, section 3.4) from xorscape-wanglandau and
-xorscape-simplesample files. Writes PNG and PDF into --out:
+"""Figures of the density of loss (dissecting paper, section 3.4) from xorscape-wanglandau files
+and, optionally, one xorscape-simplesample file (told apart by their "tool" attribute). Writes
+PREFIX_NAME.png and PREFIX_NAME.pdf for
 
-  entropy_fig8         S(L) for several n_h, shifted vertically (Figure 8)
-  entropy_wl_vs_ss     Wang-Landau against simple sampling with error bars (the WL file of the same n_h and box)
-  entropy_beta         beta(L) = dS/dL (smoothed) for every WL file
-  entropy_convergence  ln f against Monte Carlo sweeps for every window of run 0 (the compared WL file,
-                       else the first)
+  fig8         S(L) for several n_h, shifted vertically (Figure 8)
+  wl_vs_ss     Wang-Landau against simple sampling with error bars (the WL file of the same n_h and box;
+               only with a simple-sampling file)
+  beta         beta(L) = dS/dL (smoothed) for every WL file
+  convergence  ln f against Monte Carlo sweeps for every window of run 0 (the compared WL file,
+               else the first)
 
-Usage: /usr/bin/python3 plots/entropy_figures.py --wanglandau A.h5 [B.h5 ...] [--simplesample S.h5] --out DIR
+Usage: /usr/bin/python3 plots/entropy_figures.py WANGLANDAU.h5 [...] [SIMPLESAMPLE.h5] -o PREFIX [--shift 5]
+(e.g. -o figures/entropy writes figures/entropy_fig8.png ...)
 """
-import argparse
-import os
 import sys
 
-import h5py
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from xorscape_plot import arguments, attribute, h5py, np, plt, save
 
 
 def load_wl(path):
     f = h5py.File(path, "r")
     d = {
         "path": path,
-        "n_h": int(f.attrs["n_hidden"]),
+        "n_h": int(attribute(f, "n_hidden")),
         "box": f.attrs["box_upper"][:],
         "L": f["entropy/loss"][:],
         "S": f["entropy/S"][:],
@@ -44,12 +40,6 @@ def load_wl(path):
 
 def box_label(box):
     return f"R = {box[0]:g}" if np.all(box == box[0]) else "box " + ",".join(f"{b:g}" for b in box)
-
-
-def save(fig, out, name):
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(out, f"{name}.{ext}"), dpi=150, bbox_inches="tight")
-    plt.close(fig)
 
 
 def figure8(curves, out, shift):
@@ -70,7 +60,7 @@ def figure8(curves, out, shift):
     ax.set_xlim(0, 1)
     ax.set_title(f"Microcanonical entropy, {box_label(curves[0]['box'])}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    save(fig, out, "entropy_fig8")
+    save(fig, out, "fig8")
 
 
 def wl_vs_ss(d, ss_path, out):
@@ -104,7 +94,7 @@ def wl_vs_ss(d, ss_path, out):
     bx.axhline(0, color="0.5", lw=0.8)
     bx.set_xlabel("loss $L$")
     bx.set_ylabel("WL $-$ simple")
-    save(fig, out, "entropy_wl_vs_ss")
+    save(fig, out, "wl_vs_ss")
 
 
 def beta_figure(curves, out):
@@ -122,7 +112,7 @@ def beta_figure(curves, out):
         ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
     ax.set_title("Microcanonical inverse temperature")
     ax.legend(fontsize=8, ncol=2)
-    save(fig, out, "entropy_beta")
+    save(fig, out, "beta")
 
 
 def convergence(d, out):
@@ -140,33 +130,41 @@ def convergence(d, out):
     ax.set_ylabel("$\\ln f$")
     ax.set_title(f"Flat-histogram convergence, $n_h = {d['n_h']}$, run 0")
     ax.legend(fontsize=8)
-    save(fig, out, "entropy_convergence")
+    save(fig, out, "convergence")
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--wanglandau", nargs="+", required=True, help="xorscape-wanglandau files (one per n_h)")
-    p.add_argument("--simplesample", help="xorscape-simplesample file (compared with the WL file of its n_h and box)")
-    p.add_argument("--out", required=True, help="folder for the figures")
-    p.add_argument("--shift", type=float, default=5.0, help="vertical shift between curves of Figure 8")
-    a = p.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    curves = [load_wl(x) for x in a.wanglandau]
-    figure8(curves, a.out, a.shift)
-    beta_figure(curves, a.out)
+    a = arguments(__doc__.splitlines()[0], files="many",
+                  file_help="xorscape-wanglandau files (one per n_h) and at most one xorscape-simplesample file",
+                  configure=lambda p: p.add_argument("--shift", type=float, default=5.0,
+                                                     help="vertical shift between curves of Figure 8"))
+    tools = {}
+    for path in a.files:
+        with h5py.File(path, "r") as f:
+            tools[path] = attribute(f, "tool", "")
+    wl_files = [p for p in a.files if tools[p] == "xorscape-wanglandau"]
+    ss_files = [p for p in a.files if tools[p] == "xorscape-simplesample"]
+    other = [p for p in a.files if p not in wl_files and p not in ss_files]
+    if other or not wl_files or len(ss_files) > 1:
+        got = ", ".join(f"{p} ({tools[p] or 'no tool attribute'})" for p in a.files)
+        print("entropy_figures: needs xorscape-wanglandau files and at most one xorscape-simplesample file; got " + got,
+              file=sys.stderr)
+        return 2
+    curves = [load_wl(x) for x in wl_files]
+    figure8(curves, a.output, a.shift)
+    beta_figure(curves, a.output)
     shown = curves[0]
-    if a.simplesample:
+    if ss_files:
         # Compare with the Wang-Landau file of the same network and box.
-        ss = h5py.File(a.simplesample, "r")
+        ss = h5py.File(ss_files[0], "r")
         match = [d for d in curves
-                 if d["n_h"] == int(ss.attrs["n_hidden"]) and np.array_equal(d["box"], ss.attrs["box_upper"][:])]
+                 if d["n_h"] == int(attribute(ss, "n_hidden")) and np.array_equal(d["box"], ss.attrs["box_upper"][:])]
         if not match:
-            print(f"entropy_figures: no Wang-Landau file has the n_h and box of {a.simplesample}", file=sys.stderr)
+            print(f"entropy_figures: no Wang-Landau file has the n_h and box of {ss_files[0]}", file=sys.stderr)
             return 2
-        wl_vs_ss(match[0], a.simplesample, a.out)
+        wl_vs_ss(match[0], ss_files[0], a.output)
         shown = match[0]
-    convergence(shown, a.out)
-    print(f"entropy_figures: wrote figures into {a.out}")
+    convergence(shown, a.output)
     return 0
 
 

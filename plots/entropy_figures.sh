@@ -9,7 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export_1d() { "$BIN/xorscape-export" "$1" "$2" | grep -v '^#'; }
-nh() { h5dump -a n_hidden "$1" 2>/dev/null | sed -n 's/^ *(0): *//p' | head -1; }
+values() { export_1d "$1" "$2" | awk '{print $NF}'; }  # the values without their scale column
+nh() { "$BIN/xorscape-export" "$1" --attribute n_hidden; }
 # Figure 8: every WL file, S - max S + 5 i (i in order of n_h).
 files=()
 for f in "$@"; do files+=("$(nh "$f") $f"); done
@@ -26,10 +27,10 @@ done < <(printf '%s\n' "${files[@]}" | sort -n)
 first="$1"
 match="$first"
 for f in "$@"; do [ "$(nh "$f")" = "$(nh "$SS")" ] && { match="$f"; break; }; done
-paste <(export_1d "$match" entropy/S) <(export_1d "$match" entropy/S_std | awk '{print $2}') > "$tmp/wl.dat"
-paste <(export_1d "$SS" entropy/S) <(export_1d "$SS" entropy/S_error | awk '{print $2}') > "$tmp/ss.dat"
-paste <(export_1d "$match" convergence/run) <(export_1d "$match" convergence/window) \
-      <(export_1d "$match" convergence/sweeps) <(export_1d "$match" convergence/ln_f) > "$tmp/conv.dat"
+paste <(export_1d "$match" entropy/S) <(values "$match" entropy/S_std) > "$tmp/wl.dat"
+paste <(export_1d "$SS" entropy/S) <(values "$SS" entropy/S_error) > "$tmp/ss.dat"
+paste <(values "$match" convergence/run) <(values "$match" convergence/window) \
+      <(values "$match" convergence/sweeps) <(values "$match" convergence/ln_f) > "$tmp/conv.dat"
 windows=$(awk '$1==0 && $2>=0 {print $2}' "$tmp/conv.dat" | sort -n | uniq | tr '\n' ' ')
 gnuplot -e "dir='$tmp'; out='$OUT/entropy_fig8_gp.png'; curves='$list'" "$here/entropy_fig8.gp"
 gnuplot -e "dir='$tmp'; out='$OUT/entropy_beta_gp.png'; curves='$list'" "$here/entropy_beta.gp"

@@ -9,22 +9,14 @@ import glob
 import os
 import sys
 
-import h5py
-import numpy as np
+from anneal_common import arms as arms_of
+from anneal_common import settings
+from xorscape_plot import attribute, display_command, h5py, np
 
 
-def arms_of(f):
-    return [a.decode() if isinstance(a, bytes) else a for a in f["arm_names"][()]]
-
-
-def cmd(f):
-    c = f.attrs["command_line"]
-    c = c.decode() if isinstance(c, bytes) else c
-    words = c.split(" ")
-    words[0] = os.path.basename(words[0])
-    words = [os.path.basename(w) if w.endswith(".h5") else w for w in words]
-    c = " ".join(words)
-    return "`" + c.replace("|", "\\|") + "`"
+def cmd(f, out):
+    """The file's command as a reader types it (no build folder, paths relative to OUT)."""
+    return "`" + display_command(attribute(f, "command_line"), out).replace("|", "\\|") + "`"
 
 
 def stat(f, arm, point=0):
@@ -43,12 +35,6 @@ def inside(value, st):
     return st["wilson_lo"] <= value <= st["wilson_hi"]
 
 
-def settings(f, p):
-    sp = f["sweep"]
-    return "lr {:g}, init scale {:g}, threshold {:g}, base noise {:g}".format(
-        sp["learning_rate"][p], sp["init_scale"][p], sp["threshold"][p], sp["base_noise"][p])
-
-
 def mcnemar(b, c):
     """Exact two-sided McNemar p-value for discordant counts b and c (integer arithmetic)."""
     n, k = b + c, min(b, c)
@@ -64,11 +50,11 @@ def row(*cells):
     print("| " + " | ".join(str(c) for c in cells) + " |")
 
 
-def article_rows(path, label):
+def article_rows(path, label, out):
     with h5py.File(path, "r") as f:
         b, bh = stat(f, "baseline")
         e, _ = stat(f, "eda")
-        c = cmd(f)
+        c = cmd(f, out)
         n = int(b["runs"])
         row("baseline success, {} ({})".format(label, settings(f, 0)), "58 % (29/50)", rate(b), c,
             "yes" if inside(0.58, b) else "no")
@@ -102,9 +88,9 @@ def main(argv):
     out = argv[1]
     p50, p10k = os.path.join(out, "anneal-50.h5"), os.path.join(out, "anneal-10000.h5")
     if os.path.exists(p50):
-        article_rows(p50, "50 seeds, defaults")
+        article_rows(p50, "50 seeds, defaults", out)
     if os.path.exists(p10k):
-        article_rows(p10k, "large run, defaults")
+        article_rows(p10k, "large run, defaults", out)
     path = os.path.join(out, "anneal-sweep.h5")
     if os.path.exists(path):
         with h5py.File(path, "r") as f:
@@ -121,13 +107,13 @@ def main(argv):
                 "{} of {} points; closest: {} with baseline {:.1f} % and EDA {:.1f} % ({:.0f} seeds), medians {:.0f} -> {:.0f}"
                 .format(len(both), P, settings(f, best), 100 * s["success_rate"][best, b], 100 * s["success_rate"][best, e],
                         s["runs"][best, b], s["convergence_median"][best, b], s["convergence_median"][best, e]),
-                cmd(f), "yes" if both else "no")
+                cmd(f, out), "yes" if both else "no")
             top = int(np.argmax(s["success_rate"][:, e]))
             row("sweep: highest EDA success over the grid", "98 %",
                 "{:.1f} % [{:.1f}, {:.1f}] at {} (baseline there {:.1f} %)".format(
                     100 * s["success_rate"][top, e], 100 * s["wilson_lo"][top, e], 100 * s["wilson_hi"][top, e],
                     settings(f, top), 100 * s["success_rate"][top, b]),
-                cmd(f), "yes" if s["wilson_hi"][top, e] >= 0.98 else "no")
+                cmd(f, out), "yes" if s["wilson_hi"][top, e] >= 0.98 else "no")
     path = os.path.join(out, "anneal-controls.h5")
     if os.path.exists(path):
         with h5py.File(path, "r") as f:
@@ -156,7 +142,7 @@ def main(argv):
                         "{} rescued / {} broken vs baseline{}".format(
                             rate(e), arm, rate(st), only_eda, only_control, arm, pv, int(st["rescued"]),
                             int(st["broken"]), extra),
-                        cmd(f), "EDA better" if better else ("EDA worse" if worse else "no significant difference"))
+                        cmd(f, out), "EDA better" if better else ("EDA worse" if worse else "no significant difference"))
     path = os.path.join(out, "anneal-long.h5")
     if os.path.exists(path):
         with h5py.File(path, "r") as f:
@@ -166,16 +152,15 @@ def main(argv):
                 row("EDA success with {} epochs ({})".format(int(f.attrs["epochs"]), settings(f, p)), "98 % (49/50)",
                     "{} (baseline {}); EDA failures: {:.0f} dead point, {:.0f} other, {:.0f} diverged".format(
                         rate(e), rate(b), e["failures_dead_point"], e["failures_other"], e["failures_diverged"]),
-                    cmd(f), "yes" if inside(0.98, e) else "no")
+                    cmd(f, out), "yes" if inside(0.98, e) else "no")
     for path in sorted(glob.glob(os.path.join(out, "anneal-sigmoid-*.h5"))):
         with h5py.File(path, "r") as f:
             nh = int(f.attrs["n_hidden"])
-            center = f.attrs.get("option:center", b"")
-            center = center.decode() if isinstance(center, bytes) else center
+            center = attribute(f, "center_source", attribute(f, "option:center", ""))
             for p in range(f["summary/runs"].shape[0]):
                 b, _ = stat(f, "baseline", p)
                 e, _ = stat(f, "eda", p)
-                where = "around solution {} (init scale = half-width)".format(center) if center else "fan-in init"
+                where = "around {} (init scale = half-width)".format(center) if center else "fan-in init"
                 a = arms_of(f).index("baseline")
                 L = f["runs/loss"][p, a, :][f["runs/success"][p, a, :] == 0]
                 near = int((np.abs(L - 0.25) < 0.03).sum())
@@ -185,7 +170,7 @@ def main(argv):
                     "final loss {:.3g}, {} of {} at L = 0.25 +- 0.03".format(
                         rate(b), rate(e), int(e["rescued"]), int(e["broken"]), e["mcnemar_p"],
                         float(np.median(L)) if len(L) else float("nan"), near, len(L)),
-                    cmd(f), "yes" if e["mcnemar_p"] < 0.05 and e["rescued"] > e["broken"] else "no")
+                    cmd(f, out), "yes" if e["mcnemar_p"] < 0.05 and e["rescued"] > e["broken"] else "no")
     return 0
 
 

@@ -8,12 +8,16 @@ import sys
 
 import h5py
 import numpy as np
+from xorscape_plot import attribute, display_command
 
 QUARTERS = (0.0, 0.25, 0.5, 0.75, 1.0)
+OUT = "."  # the output folder: file paths in commands are shown relative to it
 
 
 def command(f):
-    return "`" + f.attrs["command_line"].split(" -o ")[0].replace("|", "\\|") + "`"
+    """The command that wrote f as a reader types it, up to its output option."""
+    line = display_command(attribute(f, "command_line"), OUT)
+    return "`" + line.split(" -o ")[0].replace("|", "\\|") + "`"
 
 
 def peak_at(L, S, x, near=0.012, far=0.05):
@@ -48,7 +52,8 @@ def minor_jump(f):
 
 
 def main():
-    out = sys.argv[1]
+    global OUT
+    out = OUT = sys.argv[1]
     files = {}
     for path in glob.glob(os.path.join(out, "entropy", "wanglandau_nh*.h5")):
         m = re.search(r"wanglandau_nh(\d+)(_box([0-9.]+))?\.h5$", path)

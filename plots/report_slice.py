@@ -10,16 +10,14 @@ import sys
 import h5py
 import numpy as np
 
+import xorscape_plot as xp
 
-def text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
+OUT = "."
 
 
 def cmd(f):
-    words = text(f.attrs.get("command_line", "?")).split(" ")
-    words[0] = os.path.basename(words[0])
-    words = [w if not w.startswith("/") else os.path.basename(w) for w in words]
-    return "`" + " ".join(words) + "`"
+    """The command that wrote f, as a reader types it (xorscape_plot.display_command)."""
+    return "`" + xp.display_command(xp.attribute(f, "command_line", "?"), relative_to=OUT) + "`"
 
 
 def row(*cells):
@@ -142,7 +140,8 @@ def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    out = sys.argv[1]
+    global OUT
+    out = OUT = sys.argv[1]
     randomized_rows(out)
     plateau_rows(out)
     start_point_rows(out)

@@ -11,6 +11,8 @@ import sys
 import h5py
 import numpy as np
 
+from xorscape_plot import attribute, display_command
+
 PAPER_TABLE2 = {  # classes classifying at least 25/50/75/100 % (Table 2 of the paper)
     "minimum": [17, 17, 4, 4],
     "saddle": [44, 44, 20, 0],
@@ -26,7 +28,7 @@ def load(path):
     with h5py.File(path, "r") as f:
         s = f["summary"].attrs
         d = {k: s[k] for k in s}
-        d["command"] = f.attrs["command_line"]
+        d["command"] = display_command(attribute(f, "command_line"), os.path.dirname(os.path.abspath(path)))
         d["at_least"] = f["summary/classes_classifying_at_least"][()]
         d["exactly"] = f["summary/classes_classifying_exactly"][()]
         d["discovery"] = f["discovery/classes_found"][()]
@@ -37,9 +39,10 @@ def load(path):
         d["g"] = f["classes/gradient_l1"][()]
         d["lam"] = f["classes/smallest_abs_eigenvalue"][()]
         d["dimension"] = int(f["problem"].attrs["dimension"])
-        d["reduction"] = f["problem"].attrs["reduction"]
+        d["reduction"] = attribute(f["problem"], "reduction")
         d["probability"] = f["classes/probability"][()]
-    d["last_new"] = int(np.argmax(d["discovery"] == d["discovery"][-1])) + 1 if len(d["discovery"]) else 0
+        d["last_new"] = int(s["last_new_class_trial"]) if "last_new_class_trial" in s else (
+            int(np.argmax(d["discovery"] == d["discovery"][-1])) + 1 if len(d["discovery"]) else 0)
     return d
 
 

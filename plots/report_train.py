@@ -7,16 +7,12 @@ import sys
 
 import h5py
 import numpy as np
+from xorscape_plot import display_command, text
 
 
-def text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def command(f):
-    c = text(f.attrs["command_line"])
-    # Paths of the output folder are noise in a report; keep the tool name and options.
-    return "`" + " ".join(os.path.basename(w) if "/" in w else w for w in c.split()) + "`"
+def command(f, out):
+    """The command that made file f, as a reader would type it in the output folder `out`."""
+    return "`" + display_command(text(f.attrs["command_line"]), out) + "`"
 
 
 def row(claim, paper, ours, cmd, holds):
@@ -39,7 +35,7 @@ def main(out):
             else:
                 ours, holds = f"no seed of {n} converged", "no"
             row("epoch at which L < 0.005, n_h = 2, eta = 0.1, randomized batches, v = 0.1 r", "about 70 000",
-                ours, command(f), holds)
+                ours, command(f, out), holds)
             p = r["final_parameters"][()][conv >= 0]
             # Solution 1 has w1_11 = w1_12 and w1_21 = w1_22 (each hidden neuron weighs both inputs equally).
             sym = (np.abs(p[:, 0] - p[:, 1]) < 0.05 * np.abs(p[:, 0])) & (np.abs(p[:, 2] - p[:, 3]) < 0.05 * np.abs(p[:, 2]))
@@ -47,7 +43,7 @@ def main(out):
             row("solutions found have w1_11 = w1_12 and w1_21 = w1_22 (like solution 1)",
                 "pairs indistinguishable (Fig 3)",
                 f"{int(sym.sum())} of {len(p)} converged seeds within 5 %; largest abs(w1_i1 - w1_i2) = {worst:.3f}",
-                command(f), "yes" if len(p) and sym.all() else ("partly" if sym.any() else "no"))
+                command(f, out), "yes" if len(p) and sym.all() else ("partly" if sym.any() else "no"))
     gammas = {}
     for name, nh in (("train_gamma.h5", 2), ("train_fig2_nh2.h5", 2), ("train_fig2_nh18.h5", 18)):
         if not os.path.exists(path(name)):
@@ -62,7 +58,7 @@ def main(out):
             gammas.setdefault(nh, []).append((name, g, etas))
             if not len(g):
                 row(f"power-law exponent gamma, n_h = {nh} ({name})", "1.0" if nh == 2 else "1.2",
-                    "no run reached the fit window (10 x the drop epoch)", command(f), "no")
+                    "no run reached the fit window (10 x the drop epoch)", command(f, out), "no")
                 continue
             paper = 1.0 if nh == 2 else 1.2
             if name == "train_gamma.h5":
@@ -73,7 +69,7 @@ def main(out):
                                  for e, x, s, a, b in zip(etas, g, err, early, late))
             spread = np.max(np.abs(g - paper))
             holds = "yes" if spread <= 0.1 else ("partly" if spread <= 0.2 else "no")
-            row(f"power-law exponent gamma of L ~ tau^-gamma, n_h = {nh}", f"about {paper}", ours, command(f), holds)
+            row(f"power-law exponent gamma of L ~ tau^-gamma, n_h = {nh}", f"about {paper}", ours, command(f, out), holds)
     if 2 in gammas:
         values = [(e, x) for _, g, etas in gammas[2] for e, x in zip(etas, g)]
         by_eta = {}
@@ -103,7 +99,7 @@ def main(out):
             else:
                 ours, holds = "no learning rate converged", "no"
             row("learning-rate interval of convergence (n_h = 2)", "[0.002, 17.484] within 5 000 000 epochs",
-                ours, command(f), holds)
+                ours, command(f, out), holds)
     if os.path.exists(path("train_adam.h5")) and os.path.exists(path("train_seeds.h5")):
         parts = []
         cmds = []
@@ -116,7 +112,7 @@ def main(out):
                 ok = conv[conv >= 0]
                 parts.append(f"{label}: median {np.median(ok):.0f} ({len(ok)}/{len(conv)} converged)" if len(ok)
                              else f"{label}: none of {len(conv)} converged")
-                cmds.append(command(f))
+                cmds.append(command(f, out))
         with h5py.File(path("train_adam.h5"), "r") as fa, h5py.File(path("train_seeds.h5"), "r") as fs:
             a, s = fa["runs/converged_epoch"][()], fs["runs/converged_epoch"][()]
             n = min(len(a), len(s))
@@ -147,7 +143,7 @@ def main(out):
                 verdicts.append(abs(edge - paper) <= max(2 * step, 0.15) + 1e-9)
             row("plateau of Fig 5: positive shifts that leave convergence unchanged",
                 "Delta w1_11 < 2.2, Delta w1_12 < 2.2, Delta w2_11 < 1.6",
-                "; ".join(cells) + f" (grid step {step:g}, {int(f.attrs['runs'])} runs per shift)", command(f),
+                "; ".join(cells) + f" (grid step {step:g}, {int(f.attrs['runs'])} runs per shift)", command(f, out),
                 "yes" if verdicts and all(verdicts) else ("partly" if any(verdicts) else "no"))
     return 0
 

@@ -12,6 +12,8 @@ import sys
 import h5py
 import numpy as np
 
+import xorscape_plot as xp
+
 # (plane, start, paper's words, expected outcome, loss band the path must end in or pass through)
 CASES = [
     ("b1_1,b2_1", (-7.4, 8.9), "start L≈0.5, drops to L≈0.25, then converges", "converged", (0.2, 0.3)),
@@ -33,10 +35,9 @@ def find(plane_group, start, integrator):
     return None
 
 
-def short(command_line):
-    """The command with the tool's folder dropped (it is the build folder of that run)."""
-    tool, _, rest = command_line.partition(" ")
-    return f"{os.path.basename(tool)} {rest}"
+def short(command_line, out):
+    """The command as a reader types it: no build folder, files relative to OUT."""
+    return xp.display_command(command_line, relative_to=out)
 
 
 def epochs_in_band(t, band):
@@ -89,7 +90,7 @@ def main():
                 print(f"| {claim} | {words} | not run | | no |")
                 continue
             ours = "; ".join(describe(t, band) for t in runs if t is not None)
-            command = " ; ".join(f"`{short(t.attrs['command_line'])}`" for t in runs if t is not None)
+            command = " ; ".join(f"`{short(xp.attribute(t, 'command_line'), sys.argv[1])}`" for t in runs if t is not None)
             verdicts = [satisfied(t, expected, band) for t in runs if t is not None]
             gd, flow = runs
             capped = gd is not None and gd.attrs["outcome"] == "budget" and gd.attrs["epoch_budget"] < 6e7

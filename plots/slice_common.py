@@ -1,15 +1,15 @@
-"""Shared pieces of the slice plots: reading xorscape-slice files and the plateau colour map.
+"""What only the landscape plots share (everything else is in xorscape_plot): the plateau colour
+map and the drawing of one plane of a slice file.
 
 The colour map follows the paper's Figure 6: dark blue at L = 0, turquoise at 0.25, yellow
 at 0.5, red at 0.75 and dark red at 1, so the plateaus of k wrong cases out of four
 (L = k/4) are told apart at a glance; slopes between them take the intermediate colours.
+The gnuplot scripts (slice_*.gp, fig6_trajectories.gp) define the same palette.
 """
-import h5py
-import matplotlib
+import matplotlib.colors as mcolors
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.colors as mcolors  # noqa: E402
-import numpy as np  # noqa: E402
+import xorscape_plot as xp
 
 PLATEAU_COLOURS = [
     (0.00, "#08306b"),
@@ -23,22 +23,19 @@ PLATEAU_COLOURS = [
 ]
 LOSS_CMAP = mcolors.LinearSegmentedColormap.from_list("xorscape_plateaus", PLATEAU_COLOURS)
 LOSS_CMAP.set_over("#1a0006")
+PLATEAU_TICKS = [0, 0.25, 0.5, 0.75, 1]
 
 
-def pretty(name):
-    """'w1_12' -> TeX label w^{(1)}_{12} as in the paper."""
-    kind, index = name.split("_")
-    return rf"$\Delta {kind[0]}^{{({kind[1]})}}_{{{index}}}$"
-
-
-def planes(f):
-    return list(f["planes"].keys())
+def plane_names(f):
+    """The planes of a slice file in the order they were asked for (plane_order), else as stored."""
+    order = xp.attribute(f, "plane_order")
+    return list(order) if order else list(f["planes"].keys())
 
 
 def plane(f, name):
     """(x, y, group) of a plane; name 'A,B'."""
     if name not in f["planes"]:
-        raise SystemExit(f"plane {name} is not in {f.filename} (it has {', '.join(planes(f))})")
+        raise SystemExit(f"plane {name} is not in {f.filename} (it has {', '.join(f['planes'])})")
     g = f["planes"][name]
     return g["x"][()], g["y"][()], g
 
@@ -52,17 +49,7 @@ def draw(ax, x, y, z, vmax=1.0, max_points=1200):
 
 
 def label(ax, g, small=False):
+    """Axis labels of a plane group: the offsets of its two parameters in the paper's notation."""
     size = 7 if small else None
-    ax.set_xlabel(pretty(g.attrs["x_parameter"]), fontsize=size)
-    ax.set_ylabel(pretty(g.attrs["y_parameter"]), fontsize=size)
-
-
-def save(fig, prefix):
-    fig.savefig(prefix + ".png", dpi=150)
-    fig.savefig(prefix + ".pdf")
-    print(f"wrote {prefix}.png and {prefix}.pdf")
-
-
-def attr_text(f, key, default=""):
-    v = f.attrs.get(key, default)
-    return v.decode() if isinstance(v, bytes) else str(v)
+    ax.set_xlabel(xp.tex(xp.attribute(g, "x_parameter"), delta=True), fontsize=size)
+    ax.set_ylabel(xp.tex(xp.attribute(g, "y_parameter"), delta=True), fontsize=size)

@@ -3,30 +3,21 @@
 against the number of trials (starts). A curve that has levelled off is the evidence that the
 census is complete for the method used.
 
-Usage: /usr/bin/python3 plots/stationary_discovery.py OUT_PREFIX FILE.h5 [FILE.h5 ...]
+Usage: /usr/bin/python3 plots/stationary_discovery.py FILE.h5 [FILE.h5 ...] -o PREFIX
 """
-import sys
-
-import h5py
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from xorscape_plot import arguments, attribute, h5py, plt, save
 
 
 def label_of(f):
-    p = f["problem"].attrs
-    return (f"{p['hidden_activation']}/{p['output_activation']}, {p['data']}, {p['reduction']}, "
-            f"{p['dimension']} parameters, $\\mu$={p['mu']:g}")
+    p = f["problem"]
+    return (f"{attribute(p, 'hidden_activation')}/{attribute(p, 'output_activation')}, {attribute(p, 'data')}, "
+            f"{attribute(p, 'reduction')}, {attribute(p, 'dimension')} parameters, $\\mu$={attribute(p, 'mu'):g}")
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    prefix, paths = sys.argv[1], sys.argv[2:]
+    args = arguments(__doc__.splitlines()[0], files="many", file_help="xorscape-stationary files")
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    for path in paths:
+    for path in args.files:
         with h5py.File(path, "r") as f:
             trials = f["discovery/trials"][()]
             found = f["discovery/classes_found"][()]
@@ -38,11 +29,9 @@ def main():
     ax.set_ylabel("distinct equivalence classes found")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    for ext in ("png", "pdf"):
-        fig.savefig(f"{prefix}.{ext}", dpi=150)
+    save(fig, args.output)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -5,7 +5,13 @@ if (!exists("file")) file = "stationary.h5"
 if (!exists("out")) out = "stationary-figure2-gnuplot.png"
 set terminal pngcairo size 1100,460 font "DejaVu Sans,10"
 set output out
-data = sprintf("< %s/xorscape-export %s classes/figure_table --format columns", bin, file)
+attribute(object, name) = system(sprintf("%s/xorscape-export '%s' %s --attribute %s", bin, file, object, name))
+set title sprintf("2-%s-1 %s/%s, %s, %s error, mu = %s: %s classes (%s minima, %s saddles) from %s trials", \
+    attribute("problem", "n_hidden"), attribute("problem", "hidden_activation"), attribute("problem", "output_activation"), \
+    attribute("problem", "data"), attribute("problem", "reduction"), sprintf("%g", attribute("problem", "mu") + 0), \
+    attribute("summary", "classes"), attribute("summary", "minima"), attribute("summary", "saddles"), \
+    attribute("summary", "trials")) font ",9"
+data = sprintf("< %s/xorscape-export '%s' classes/figure_table --format columns", bin, file)
 # columns: position class classified_percent index is_minimum probability probability_error loss
 set xlabel "equivalence class (sorted by percentage of the four cases classified correctly)"
 set ylabel "probability of reaching the class per trial"

@@ -3,35 +3,30 @@
 equivalence class on one trial (start), classes sorted by the percentage of the four cases they
 classify correctly; minima dark, saddles light, maxima red; binomial standard errors as bars.
 
-Usage: /usr/bin/python3 plots/stationary_figure2.py FILE.h5 OUT_PREFIX   (writes OUT_PREFIX.png/.pdf)
+Usage: /usr/bin/python3 plots/stationary_figure2.py FILE.h5 -o PREFIX   (writes PREFIX.png and PREFIX.pdf)
 """
-import sys
+from matplotlib.patches import Patch
 
-import h5py
-import matplotlib
+from xorscape_plot import arguments, attribute, h5py, np, plt, save
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
+
+def title_of(f):
+    p = f["problem"]
+    return (f"2-{attribute(p, 'n_hidden')}-1 {attribute(p, 'hidden_activation')}/{attribute(p, 'output_activation')}, "
+            f"{attribute(p, 'data')}, {attribute(p, 'reduction')} error, $\\mu$ = {attribute(p, 'mu'):g}, "
+            f"{attribute(p, 'dimension')} parameters; {attribute(f['summary'], 'trials')} trials")
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    path, prefix = sys.argv[1], sys.argv[2]
-    with h5py.File(path, "r") as f:
+    args = arguments(__doc__.splitlines()[0], files="one", file_help="an xorscape-stationary file")
+    with h5py.File(args.files[0], "r") as f:
         order = f["classes/figure_order"][()]
         probability = f["classes/probability"][()][order]
         error = f["classes/probability_error"][()][order]
         classified = f["classes/classified_percent"][()][order]
         index = f["classes/index"][()][order]
-        dimension = int(f["problem"].attrs["dimension"])
-        trials = int(f["summary"].attrs["trials"])
-        problem = f["problem"].attrs
-        title = (f"2-{problem['n_hidden']}-1 {problem['hidden_activation']}/{problem['output_activation']}, "
-                 f"{problem['data']}, {problem['reduction']} error, $\\mu$ = {problem['mu']:g}, "
-                 f"{dimension} parameters; {trials} trials")
+        dimension = int(attribute(f["problem"], "dimension"))
+        title = title_of(f)
     x = np.arange(1, len(order) + 1)
     colour = np.where(index == 0, "#1f3b73", np.where(index == dimension, "#c0392b", "#9ecae1"))
     fig, ax = plt.subplots(figsize=(10, 4.2))
@@ -48,17 +43,14 @@ def main():
     ax.set_ylim(0, max(0.05, 1.15 * float(np.max(probability + error))) if len(order) else 1)
     ax.set_xlabel("equivalence class (sorted by percentage of the four cases classified correctly)")
     ax.set_ylabel("probability of reaching the class per trial")
-    from matplotlib.patches import Patch
     handles = [Patch(color="#1f3b73", label="minimum"), Patch(color="#9ecae1", label="saddle")]
     if np.any(index == dimension):
         handles.append(Patch(color="#c0392b", label="maximum"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.16, 0.95), frameon=False)
     ax.set_title(title, fontsize=9, pad=24)
-    fig.tight_layout()
-    for ext in ("png", "pdf"):
-        fig.savefig(f"{prefix}.{ext}", dpi=150)
+    save(fig, args.output)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

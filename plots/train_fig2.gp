@@ -12,16 +12,17 @@ set ylabel "loss L (full nonrandomized batch)"
 set key bottom left
 set grid
 set title "Convergence of the loss"
+export(f, args) = system(sprintf("%s/xorscape-export %s %s", bin, f, args))
 # One item per run: FILE@RUN_NAME@LABEL.
 items = ""
 do for [f in files] {
-  n = int(system(sprintf("%s/xorscape-export %s runs/run | tail -n 1", bin, f))) + 1
-  nh = system(sprintf("h5dump -a /n_hidden %s | grep -A1 DATA | tail -n 1 | sed 's/.*: *//'", f))
+  n = int(system(sprintf("%s/xorscape-export %s /runs/run | tail -n 1", bin, f))) + 1
+  nh = export(f, "--attribute n_hidden")
   do for [i=0:n-1] {
-    eta = system(sprintf("%s/xorscape-export %s runs/eta | sed -n '%dp'", bin, f, i + 2))
-    items = items . sprintf(" %s@run_%05d@n_h=%s,η=%g", f, i, nh, real(eta))
+    eta = real(export(f, sprintf("/traces/run_%05d --attribute eta", i)))
+    items = items . sprintf(" %s@run_%05d@n_h=%s,η=%g", f, i, nh, eta)
   }
 }
 field(s, k) = word(system(sprintf("echo '%s' | tr '@' ' '", s)), k)
-plot for [it in items] sprintf("< %s/xorscape-export %s traces/%s/loss", bin, field(it, 1), field(it, 2)) \
+plot for [it in items] sprintf("< %s/xorscape-export %s /traces/%s/loss", bin, field(it, 1), field(it, 2)) \
      using ($1 > 0 ? $1 : NaN):2 with lines lw 2 title field(it, 3)

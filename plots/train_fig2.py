@@ -4,11 +4,11 @@ xorscape-train files (e.g. several learning rates at n_h = 2 and one run at n_h 
 the fitted long-term power laws L ~ tau^-gamma (equation 7) as dashed reference lines.
 The thin curves are the loss on each epoch's (randomized) batch, the thick ones the loss on
 the full nonrandomized batch.
-Usage: train_fig2.py FILE.h5 [FILE.h5 ...] -o OUT"""
-import numpy as np
-from train_common import arguments, h5py, plt, runs, save
+Usage: train_fig2.py FILE.h5 [FILE.h5 ...] -o PREFIX"""
+from train_common import runs
+from xorscape_plot import arguments, h5py, np, plt, save
 
-args = arguments(__doc__, many_files=True)
+args = arguments(__doc__, files="many", file_help="xorscape-train file(s)")
 fig, ax = plt.subplots(figsize=(7.5, 5.2))
 colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 k = 0

@@ -5,8 +5,8 @@ if (!exists("out")) out = "train_fig3.png"
 if (!exists("run")) run = 0
 set terminal pngcairo size 1300,560 enhanced font "Sans,11"
 set output out
-data = sprintf("< %s/xorscape-export %s traces/run_%05d/parameters --format matrix | tail -n +3", bin, file, run)
-nh = int(system(sprintf("h5dump -a /n_hidden %s | grep -A1 DATA | tail -n 1 | sed 's/.*: *//'", file)))
+data = sprintf("< %s/xorscape-export %s /traces/run_%05d/parameters --format matrix | tail -n +3", bin, file, run)
+nh = int(system(sprintf("%s/xorscape-export %s --attribute n_hidden", bin, file)))
 set logscale x
 set format x "10^{%L}"
 set xlabel "epoch {/Symbol t}"
@@ -15,7 +15,8 @@ set grid
 set key outside right
 set multiplot layout 1,2
 set title "(a) hidden layer"
-# Columns: 1 = epoch, then w1_11 w1_12 ... (2 n_h), b1_1 ... (n_h), w2_11 ... (n_h), b2_1.
+# Columns: 1 = epoch, then the parameters in /parameter_names order: w1_11 w1_12 ... (2 n_h),
+# b1_1 ... (n_h), w2_11 ... (n_h), b2_1.
 plot for [i=1:nh] for [j=1:2] data using ($1 > 0 ? $1 : NaN):(column(1 + 2*(i-1) + j)) with lines lw 2 \
        title sprintf("w^{(1)}_{%d%d}", i, j), \
      for [i=1:nh] data using ($1 > 0 ? $1 : NaN):(column(1 + 2*nh + i)) with lines dt 2 lw 2 \

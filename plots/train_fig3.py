@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Figure 3: drift of every weight and bias against epoch tau for one run of an
 xorscape-train file (recorded with --record full): (a) hidden layer, (b) output layer.
-Usage: train_fig3.py FILE.h5 -o OUT [--run I]"""
-from train_common import arguments, h5py, parameter_names, plt, runs, save, tex
+Usage: train_fig3.py FILE.h5 -o PREFIX [--run I]"""
+from train_common import runs
+from xorscape_plot import arguments, h5py, parameter_names, plt, save, tex
 
-args = arguments(__doc__)
+args = arguments(__doc__, file_help="xorscape-train file",
+                 configure=lambda p: p.add_argument("--run", type=int, default=0, help="which run's trace (index)"))
 with h5py.File(args.files[0], "r") as f:
     names = parameter_names(f)
     traces = runs(f)
-    if not traces or "parameters" not in f["traces"][traces[args.run]]:
+    if args.run >= len(traces) or "parameters" not in f["traces"][traces[args.run]]:
         raise SystemExit(f"{args.files[0]} has no parameter trace for run {args.run} (record with --record full)")
     t = f["traces"][traces[args.run]]
     tau = t["epoch"][()].astype(float)

@@ -1,20 +1,22 @@
 #!/usr/bin/python3
 """Figure 4: hidden activations a1_i and the output a2_1 for each of the four cases against
 epoch tau for one run of an xorscape-train file (recorded with --record full).
-Usage: train_fig4.py FILE.h5 -o OUT [--run I]"""
-from train_common import arguments, case_labels, h5py, plt, runs, save
+Usage: train_fig4.py FILE.h5 -o PREFIX [--run I]"""
+from train_common import runs
+from xorscape_plot import arguments, attribute, case_labels, h5py, plt, save
 
-args = arguments(__doc__)
+args = arguments(__doc__, file_help="xorscape-train file",
+                 configure=lambda p: p.add_argument("--run", type=int, default=0, help="which run's trace (index)"))
 with h5py.File(args.files[0], "r") as f:
     traces = runs(f)
-    if not traces or "hidden" not in f["traces"][traces[args.run]]:
+    if args.run >= len(traces) or "hidden" not in f["traces"][traces[args.run]]:
         raise SystemExit(f"{args.files[0]} has no activation trace for run {args.run} (record with --record full)")
     t = f["traces"][traces[args.run]]
     tau = t["epoch"][()].astype(float)
     hidden = t["hidden"][()]
     output = t["output"][()]
     n_hidden = int(f.attrs["n_hidden"])
-    cases = case_labels(f)
+    cases = case_labels(attribute(f, "data", "xor"))
     eta = t.attrs["eta"]
 keep = tau > 0
 fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True, sharey=True)

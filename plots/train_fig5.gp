@@ -5,10 +5,11 @@ if (!exists("bin")) bin = "build"
 if (!exists("out")) out = "train_fig5.png"
 set terminal pngcairo size 1300,560 enhanced font "Sans,11"
 set output out
-names = system(sprintf("h5dump -d /parameter %s | grep -o '\"[a-z0-9_]*\"' | tr -d '\"' | tr '\\n' ' '", file))
+# The names of the shifted parameters: a string dataset, one per line after the header.
+names = system(sprintf("%s/xorscape-export %s /parameter | tail -n +2 | tr '\\n' ' '", bin, file))
 np = words(names)
 # x y z triples with a blank line after each parameter's row: block k is parameter k.
-table = sprintf("< %s/xorscape-export %s tau_conv --format triples", bin, file)
+table = sprintf("< %s/xorscape-export %s /tau_conv --format triples", bin, file)
 tau(y) = y < 0 ? NaN : (y < 1 ? 1 : y)
 is(k, kind) = word(names, k + 1)[1:1] eq kind
 set logscale y

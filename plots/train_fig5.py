@@ -3,11 +3,10 @@
 from its optimum (the other eight at the optimum), (a) weights and (b) biases, from an
 xorscape-converge file. tau_conv = 0 (already converged at the start) is drawn at 1 on the
 logarithmic axis; shifts that did not converge within the budget are marked at the top.
-Usage: train_fig5.py FILE.h5 -o OUT"""
-import numpy as np
-from train_common import arguments, h5py, plt, save, tex, text
+Usage: train_fig5.py FILE.h5 -o PREFIX"""
+from xorscape_plot import arguments, h5py, np, plt, save, tex, text
 
-args = arguments(__doc__)
+args = arguments(__doc__, file_help="xorscape-converge file")
 with h5py.File(args.files[0], "r") as f:
     names = [text(s) for s in f["parameter"][()]]
     shift = f["shift"][()]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# xorscape-slice end to end: bad input -> status 2 with one line, real runs read back with
-# h5py (values recomputed by an independent numpy forward pass), thread-count independence
-# of randomized slices, and every slice plot script renders.
+# xorscape-slice end to end: bad input -> status 2 with one line, a stop by a signal (status 130,
+# within a second even inside a huge row, nothing left behind), real runs read back with h5py
+# (values recomputed by an independent numpy forward pass) and opened by xarray, thread-count
+# independence of randomized slices, centers named by points of other tools' files, and every
+# slice plot script renders.
 set -u
 BIN=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
@@ -40,11 +42,26 @@ expect_status 2 "--plateau-tolerance" "$TOOL" --plateau-tolerance 0.2 "${o[@]}"
 expect_status 2 "--output: folder" "$TOOL" -o "$work/missing/x.h5"
 [ -e "$work/bad.h5" ] && { echo "FAIL: a rejected run left bad.h5"; fail=1; }
 
-# SIGINT stops a long run cleanly: a one-line message and no file (not even a temporary).
+# SIGINT/SIGTERM stop a run cleanly, also inside one row of two billion scans: status 130 within a
+# second, one line, and no file (not even a temporary).
 mkdir stopped
-timeout -s INT 1 "$TOOL" --resolution 4001 --pairs all -o stopped/stop.h5 2>stopped.err
-grep -q "stopped by a signal; no file was written" stopped.err || { echo "FAIL: SIGINT message: $(cat stopped.err)"; fail=1; }
-[ -z "$(ls -A stopped)" ] || { echo "FAIL: an interrupted run left $(ls stopped)"; fail=1; }
+stop_within_a_second() {  # stop_within_a_second SIGNAL ARGS...
+  local signal="$1"; shift
+  "$TOOL" "$@" -o stopped/stop.h5 2>stopped.err >/dev/null &
+  local pid=$!
+  sleep 1.5
+  local start; start=$(date +%s%N)
+  kill -"$signal" "$pid"
+  wait "$pid"; local status=$?
+  local ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ "$status" = 130 ] || { echo "FAIL: SIG$signal $*: status $status, expected 130"; fail=1; }
+  [ "$ms" -lt 1000 ] || { echo "FAIL: SIG$signal $*: exited $ms ms after the signal"; fail=1; }
+  grep -q "stopped by a signal; nothing was written" stopped.err || { echo "FAIL: SIG$signal message: $(cat stopped.err)"; fail=1; }
+  [ -z "$(ls -A stopped)" ] || { echo "FAIL: an interrupted run left $(ls -A stopped)"; fail=1; }
+}
+stop_within_a_second INT --resolution 4001 --pairs all
+stop_within_a_second TERM --batch randomized --scans 2000000000
+stop_within_a_second TERM --batch randomized --scans 2000000000 --bench
 
 # Real runs.
 "$TOOL" --pairs all --resolution 21x17 --range=-15:15,-10:12 -o all.h5 --threads 2 >/dev/null || { echo "FAIL: all pairs"; fail=1; }
@@ -57,8 +74,23 @@ if ! h5diff r1.h5 r2.h5 /planes /planes >/dev/null; then echo "FAIL: randomized 
   --center "w1_11=1,w1_12=-2,w1_21=0.5,w1_22=3,w1_31=-1,w1_32=1,b1_1=0.2,b1_2=-0.3,b1_3=0.1,w2_11=2,w2_12=-1,w2_13=1.5,b2_1=-0.5" \
   -o n3.h5 >/dev/null || { echo "FAIL: n_h = 3 run"; fail=1; }
 
+# Centers named by points of other tools' outputs, with the network checked.
+"$BIN/xorscape-train" --seeds 2 --epochs 2000 --seed 3 -o train.h5 >/dev/null 2>&1 || { echo "FAIL: train for --center"; fail=1; }
+"$TOOL" --center train.h5:run=1 --resolution 9 -o c_train.h5 >/dev/null || { echo "FAIL: --center train.h5:run=1"; fail=1; }
+expect_status 2 "--center: 'train.h5' describes another network" "$TOOL" --center train.h5:run=1 --n-hidden 3 -o "$work/bad.h5"
+expect_status 2 "--center: 'train.h5:run=7'" "$TOOL" --center train.h5:run=7 -o "$work/bad.h5"
+"$TOOL" --center all.h5:center --pair w2_11,w2_12 --resolution 9 -o c_slice.h5 >/dev/null || { echo "FAIL: --center all.h5:center"; fail=1; }
+"$BIN/xorscape-stationary" --starts 6 --seed 28 -o census.h5 >/dev/null 2>&1 || { echo "FAIL: stationary for --center"; fail=1; }
+"$TOOL" --activation tanh --output-activation tanh --data xor-pm --center census.h5:class=0 --resolution 9 -o c_census.h5 \
+  >/dev/null || { echo "FAIL: --center census.h5:class=0"; fail=1; }
+expect_status 2 "--center: 'census.h5' describes another network" "$TOOL" --center census.h5:class=0 -o "$work/bad.h5"
+"$TOOL" --center 3 --resolution 9 -o c_3.h5 >/dev/null || { echo "FAIL: --center 3"; fail=1; }
+# Every group of every slice file opens in xarray (every axis has a dimension scale).
+"$PY" "$SRC/tests/xarray_check.py" all.h5 r1.h5 n3.h5 c_train.h5 c_census.h5 >/dev/null || { echo "FAIL: xarray_check"; "$PY" "$SRC/tests/xarray_check.py" all.h5 r1.h5 n3.h5 | head -5; fail=1; }
+
 "$PY" - "$work" <<'PYEOF' || fail=1
 import sys, h5py, numpy as np
+import xarray as xr
 work = sys.argv[1]
 ok = True
 def check(cond, what):
@@ -111,6 +143,23 @@ for name, planes in (("all.h5", 36), ("n3.h5", 78)):
 with h5py.File(f"{work}/all.h5", "r") as f:
     g = f["planes/b1_1,b2_1"]
     check(abs(g["x"][0] + 15) < 1e-15 and abs(g["x"][-1] - 15) < 1e-15 and abs(g["y"][0] + 10) < 1e-15 and abs(g["y"][-1] - 12) < 1e-15, "ranges")
+with h5py.File(f"{work}/train.h5", "r") as t, h5py.File(f"{work}/c_train.h5", "r") as f:
+    check(np.array_equal(f["center"][()], t["runs/final_parameters"][1]), "--center train.h5:run=1 is run 1's final point")
+    check(f.attrs["center_source"] == "train.h5:run=1", f"center_source {f.attrs['center_source']}")
+with h5py.File(f"{work}/all.h5", "r") as a, h5py.File(f"{work}/c_slice.h5", "r") as f:
+    check(np.array_equal(f["center"][()], a["center"][()]), "--center all.h5:center")
+with h5py.File(f"{work}/c_census.h5", "r") as f:
+    check(f.attrs["hidden_activation"] == "tanh" and f.attrs["center_source"] == "census.h5:class=0", "census center")
+with h5py.File(f"{work}/c_3.h5", "r") as f:
+    check("center_note" in f.attrs and f.attrs["center_source"].startswith("published solution 3"), "published row 3 note")
+    check(list(f["center"].dims[0][0].asstr()[()]) == [n for n in f["parameter_names"].asstr()[()]], "center scale")
+with xr.open_dataset(f"{work}/all.h5", engine="h5netcdf", group="planes/b1_1,b2_1") as ds:
+    check(ds["histogram"].dims == ("histogram_bin",) and ds["loss"].dims == ("y", "x"), f"xarray dims {ds['loss'].dims}")
+    with h5py.File(f"{work}/all.h5", "r") as f:
+        g = f["planes/b1_1,b2_1"]
+        check(np.array_equal(ds["loss"].values, g["loss"][()]) and np.array_equal(ds["x"].values, g["x"][()]), "xarray values")
+        j, i = int(np.argmin(np.abs(g["y"][()]))), int(np.argmin(np.abs(g["x"][()])))
+        check(float(ds["loss"].sel(x=0.0, y=0.0, method="nearest")) == g["loss"][j, i], "xarray sel")
 with h5py.File(f"{work}/r1.h5", "r") as f, h5py.File(f"{work}/rs.h5", "r") as s:
     check(f.attrs["batch"] == "randomized" and int(f.attrs["scans"]) == 9, "randomized attributes")
     for key in f["planes"]:
@@ -124,20 +173,22 @@ sys.exit(0 if ok else 1)
 PYEOF
 
 # Plot scripts render (Python: PNG and PDF; gnuplot: PNG).
-"$PY" "$SRC/plots/slice_fig7.py" r1.h5 fig7 >/dev/null || { echo "FAIL: slice_fig7.py"; fail=1; }
-"$PY" "$SRC/plots/slice_contact_sheet.py" r1.h5 sheet >/dev/null || { echo "FAIL: slice_contact_sheet.py"; fail=1; }
-"$PY" "$SRC/plots/slice_planes.py" r1.h5 planes >/dev/null || { echo "FAIL: slice_planes.py"; fail=1; }
-gnuplot -e "file='r1.h5'; out='fig7-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_fig7.gp" >/dev/null 2>&1 \
-  || { echo "FAIL: slice_fig7.gp"; fail=1; }
-gnuplot -e "file='r1.h5'; out='sheet-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_contact_sheet.gp" >/dev/null 2>&1 \
-  || { echo "FAIL: slice_contact_sheet.gp"; fail=1; }
+"$PY" "$SRC/plots/slice_fig7.py" r1.h5 -o fig7 >/dev/null || { echo "FAIL: slice_fig7.py"; fail=1; }
+"$PY" "$SRC/plots/slice_contact_sheet.py" r1.h5 -o sheet >/dev/null || { echo "FAIL: slice_contact_sheet.py"; fail=1; }
+"$PY" "$SRC/plots/slice_planes.py" r1.h5 -o planes >/dev/null || { echo "FAIL: slice_planes.py"; fail=1; }
+gnuplot -e "file='r1.h5'; out='fig7-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_fig7.gp" >gp7.log 2>&1 \
+  || { echo "FAIL: slice_fig7.gp: $(tail -2 gp7.log)"; fail=1; }
+gnuplot -e "file='all.h5'; out='sheet-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_contact_sheet.gp" >gps.log 2>&1 \
+  || { echo "FAIL: slice_contact_sheet.gp: $(tail -2 gps.log)"; fail=1; }
 for image in fig7.png fig7.pdf sheet.png sheet.pdf planes.png planes.pdf fig7-gnuplot.png sheet-gnuplot.png; do
   [ -s "$image" ] || { echo "FAIL: $image was not written"; fail=1; }
 done
+! grep -l "h5dump\|h5ls" "$SRC"/plots/slice_*.gp >/dev/null || { echo "FAIL: a slice gnuplot script still reads h5dump/h5ls"; fail=1; }
 # The report script reads the step's files (here: small stand-ins under the step's names).
 mkdir report && cp r1.h5 report/slice-fig7.h5 && cp all.h5 report/slice-all.h5
 rows=$("$PY" "$SRC/plots/report_slice.py" report) || { echo "FAIL: report_slice.py exited non-zero"; fail=1; }
 [ "$(grep -c '^| ' <<<"$rows")" -ge 4 ] || { echo "FAIL: report_slice.py printed: $rows"; fail=1; }
+grep -q "$BIN" <<<"$rows" && { echo "FAIL: report_slice.py shows the build folder: $rows"; fail=1; }
 
 [ "$fail" = 0 ] && echo "e2e_slice: all checks passed"
 exit $fail

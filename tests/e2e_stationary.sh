@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # xorscape-stationary end to end: bad input -> status 2 with one line; a small census whose
-# file reads back with the documented layout; identical data at 1 and 2 threads; --resume
-# (after SIGINT and when extending a finished file) reaching the uninterrupted result.
+# file reads back with the documented layout (and opens in xarray, group by group); identical data
+# at 1 and 2 threads; a census point used as another tool's center; --resume extending a finished
+# file; the checkpoint contract (kill -9 / SIGTERM, then --resume); the plots and the report rows.
 set -u
-BIN="$1"
-SRC="$2"
+BIN=$(cd "$1" && pwd)
+SRC=$(cd "$2" && pwd)
 TOOL="$BIN/xorscape-stationary"
 PY=/usr/bin/python3
 fail=0
 tmp=$(mktemp -d)
+work="$tmp"
 trap 'rm -rf "$tmp"' EXIT
-source "$(dirname "${BASH_SOURCE[0]}")/lib/expect_status.sh"
+source "$SRC/tests/lib/expect_status.sh"
+source "$SRC/tests/lib/kill_resume.sh"
 o="$tmp/x.h5"
 expect_status 0 "" "$TOOL" --help
 expect_status 2 "--starts" "$TOOL" --starts 0 -o "$o"
+expect_status 2 "--starts" "$TOOL" --starts 100000000000000 -o "$o"
 expect_status 2 "--mu" "$TOOL" --mu -1 -o "$o"
 expect_status 2 "--mu" "$TOOL" --mu nan -o "$o"
+expect_status 2 "--mu" "$TOOL" --mu 1e306 -o "$o"
 expect_status 2 "--reduction" "$TOOL" --reduction median -o "$o"
 expect_status 2 "--output-bias" "$TOOL" --output-bias maybe -o "$o"
 expect_status 2 "--regularise" "$TOOL" --regularise some -o "$o"
@@ -25,63 +30,70 @@ expect_status 2 "--n-hidden" "$TOOL" --n-hidden 0 -o "$o"
 expect_status 2 "--n-hidden" "$TOOL" --n-hidden 7 -o "$o"
 expect_status 2 "--data" "$TOOL" --data and -o "$o"
 expect_status 2 "--tolerance" "$TOOL" --tolerance 0 -o "$o"
+expect_status 2 "--tolerance" "$TOOL" --tolerance inf -o "$o"
 expect_status 2 "--distinct" "$TOOL" --distinct -0.1 -o "$o"
 expect_status 2 "--radius" "$TOOL" --radius inf -o "$o"
+expect_status 2 "--radius" "$TOOL" --radius 1e308 -o "$o"
+expect_status 2 "--radius" "$TOOL" --radius 1e160 -o "$o"
 expect_status 2 "--solves" "$TOOL" --homotopy no --solves 0 -o "$o"
+expect_status 2 "--solves" "$TOOL" --solves 2000000000 -o "$o"
 expect_status 2 "--homotopy" "$TOOL" --homotopy sometimes -o "$o"
 expect_status 2 "--output" "$TOOL" -o "$tmp/no/such/folder/x.h5"
 expect_status 2 "--bogus" "$TOOL" --bogus
+expect_status 2 "--resume" "$TOOL" --resume --starts 3 -o "$tmp/nothing.h5"
 echo "not hdf5" > "$tmp/junk.h5"
 expect_status 2 "--resume" "$TOOL" --resume --starts 3 -o "$tmp/junk.h5"
+[ -z "$(ls -A "$tmp" | grep -v '^junk.h5$')" ] || { echo "FAIL: bad input left files: $(ls -A "$tmp")"; fail=1; }
 
-run() { "$TOOL" --output-bias no --solves 3 --seed 5 "$@" >/dev/null 2>"$tmp/err" || { echo "FAIL: $TOOL $* ($(cat "$tmp/err"))"; fail=1; }; }
+run() { "$TOOL" --output-bias no --solves 3 --seed 5 "$@" >"$tmp/stdout" 2>"$tmp/err" || { echo "FAIL: $TOOL $* ($(cat "$tmp/err"))"; fail=1; }; }
 run --starts 24 --threads 1 -o "$tmp/t1.h5"
+grep -q '^classes: ' "$tmp/stdout" || { echo "FAIL: no summary printed"; fail=1; }
 run --starts 24 --threads 2 -o "$tmp/t2.h5"
+"$PY" "$SRC/tests/golden/same_numbers.py" "$tmp/t1.h5" "$tmp/t2.h5" || { echo "FAIL: --threads changed the numbers"; fail=1; }
 expect_status 2 "exists" "$TOOL" --output-bias no --solves 3 --seed 5 --starts 24 -o "$tmp/t1.h5"
+"$PY" "$SRC/tests/xarray_check.py" "$tmp/t1.h5" >/dev/null || { echo "FAIL: xarray cannot open t1.h5"; "$PY" "$SRC/tests/xarray_check.py" "$tmp/t1.h5"; fail=1; }
+# --bench prints the summary and the rates and writes no file.
+"$TOOL" --bench --starts 4 --solves 2 -o "$tmp/b.h5" 2>/dev/null | grep -q '^rates (this run' || { echo "FAIL: --bench printed no rates"; fail=1; }
+[ -e "$tmp/b.h5" ] && { echo "FAIL: --bench wrote a file"; fail=1; }
 # Extending a finished file: 12 trials, then --resume to 24, equals 24 at once.
 run --starts 12 --threads 2 -o "$tmp/r.h5"
 run --starts 24 --threads 1 --resume -o "$tmp/r.h5"
+"$PY" "$SRC/tests/golden/same_numbers.py" "$tmp/t1.h5" "$tmp/r.h5" || { echo "FAIL: extending 12 to 24 trials differs"; fail=1; }
+expect_status 0 "nothing to resume" "$TOOL" --output-bias no --solves 3 --seed 5 --starts 24 --resume -o "$tmp/r.h5"
 expect_status 2 "--resume" "$TOOL" --output-bias yes --solves 3 --seed 5 --starts 30 --resume -o "$tmp/r.h5"
-# Interrupted by SIGINT: exit 130 with a checkpoint, then --resume completes it.
-"$TOOL" --output-bias no --solves 3 --seed 5 --starts 400 --threads 1 --checkpoint-every 0.001 -o "$tmp/i.h5" >/dev/null 2>"$tmp/ierr" &
-pid=$!
-sleep 0.5
-kill -INT "$pid" 2>/dev/null
-wait "$pid"; status=$?
-if [ "$status" = 130 ]; then
-  [ -f "$tmp/i.h5.checkpoint.h5" ] || { echo "FAIL: no checkpoint after SIGINT"; fail=1; }
-  [ -f "$tmp/i.h5" ] && { echo "FAIL: output written by an interrupted run"; fail=1; }
-  run --starts 400 --threads 2 --resume -o "$tmp/i.h5"
-  run --starts 400 --threads 2 -o "$tmp/u.h5"
-  [ -f "$tmp/i.h5.checkpoint.h5" ] && { echo "FAIL: checkpoint left after completion"; fail=1; }
-else
-  echo "FAIL: the SIGINT run exited $status (expected 130: still running after 0.5 s)"; fail=1
-fi
+expect_status 2 "--resume" "$TOOL" --output-bias no --solves 3 --seed 5 --starts 12 --resume -o "$tmp/r.h5"
+# A class of the census as the center of another tool on the same network (b2_1 = 0: no output
+# bias); another network is refused.
+"$BIN/xorscape-converge" --activation tanh --output-activation tanh --data xor-pm --center "$tmp/t1.h5:class=1" \
+  --parameters b1_1 --range -1:1 --resolution 2 --runs 1 --epochs 10 -o "$tmp/s.h5" >/dev/null 2>"$tmp/err" ||
+  { echo "FAIL: --center t1.h5:class=1 ($(cat "$tmp/err"))"; fail=1; }
+expect_status 2 "--center" "$BIN/xorscape-converge" --center "$tmp/t1.h5:class=1" -o "$tmp/s2.h5"
+# The checkpoint: /state opens in xarray too.
+"$TOOL" --output-bias no --solves 3 --seed 5 --starts 100000 --threads 1 --checkpoint-every 0.05 -o "$tmp/c.h5" >/dev/null 2>&1 &
+pid=$!; waited=0
+while [ ! -e "$tmp/c.h5.checkpoint.h5" ] && [ "$waited" -lt 3000 ]; do sleep 0.01; waited=$(( waited + 1 )); done
+kill -TERM "$pid" 2>/dev/null; wait "$pid"
+"$PY" "$SRC/tests/xarray_check.py" "$tmp/c.h5.checkpoint.h5" >/dev/null || { echo "FAIL: xarray cannot open the checkpoint"; fail=1; }
+rm -f "$tmp/c.h5.checkpoint.h5"
 
 "$PY" - "$tmp" <<'PYEOF' || fail=1
 import sys, h5py, numpy as np
 tmp = sys.argv[1]
-def same(a, b, names):
-    with h5py.File(a) as f, h5py.File(b) as g:
-        for n in names:
-            if not np.array_equal(f[n][()], g[n][()]):
-                print(f"FAIL: {n} differs between {a} and {b}"); return False
-    return True
-names = ["hits/point", "hits/start", "hits/class", "classes/representative", "classes/probability",
-         "classes/index", "discovery/classes_found", "summary/classes_classifying_at_least", "points/coordinates"]
-ok = same(f"{tmp}/t1.h5", f"{tmp}/t2.h5", names) and same(f"{tmp}/t1.h5", f"{tmp}/r.h5", names)
-import os
-if os.path.exists(f"{tmp}/u.h5"):
-    ok = same(f"{tmp}/i.h5", f"{tmp}/u.h5", names) and ok
+ok = True
 with h5py.File(f"{tmp}/t1.h5") as f:
     for n in ["problem", "classes/loss", "classes/eigenvalues", "classes/kind", "classes/orbit_size",
-              "classes/gradient_l1_extended", "classes/figure_order", "points/class", "trials/solves",
-              "summary/classes_classifying_exactly"]:
+              "classes/gradient_l1_extended", "classes/figure_order", "classes/figure_table", "points/class",
+              "trials/solves", "hits/point", "summary/classes_classifying_exactly", "parameter_names"]:
         if n not in f: print(f"FAIL: {n} missing"); ok = False
-    for a in ["tool", "git_commit", "command_line", "seed", "threads", "created_utc"]:
+    for a in ["tool", "git_commit", "command_line", "seed", "threads", "created_utc", "n_hidden", "dimension",
+              "hidden_activation", "data", "fingerprint", "starts_done"]:
         if a not in f.attrs: print(f"FAIL: attribute {a} missing"); ok = False
+    names = [s.decode() if isinstance(s, bytes) else s for s in f["parameter_names"][()]]
+    ok &= names == ["w1_11", "w1_12", "w1_21", "w1_22", "b1_1", "b1_2", "w2_11", "w2_12"]
+    ok &= f.attrs["dimension"] == 8 and f.attrs["n_hidden"] == 2
     C = f["summary"].attrs["classes"]
     ok &= C > 0 and f["classes/representative"].shape == (C, 8)
+    ok &= f["classes/representative"].dims[1][0].name == "/parameter_names"
     ok &= bool(np.all(f["classes/gradient_l1"][()] < 1e-10))
     ok &= bool(np.all(np.isfinite(f["classes/eigenvalues"][()])))
     idx = f["classes/index"][()]; lam = f["classes/eigenvalues"][()]
@@ -90,22 +102,37 @@ with h5py.File(f"{tmp}/t1.h5") as f:
     ok &= f["problem"].attrs["dimension"] == 8 and f["problem"].attrs["symmetry_order"] == 8
     p = f["classes/probability"][()]
     ok &= bool(np.all((p > 0) & (p <= 1)))
+    # Table 2 from the classes themselves.
+    kind = np.where(idx == 0, 0, np.where(idx == 8, 2, 1))
+    correct = np.rint(f["classes/classified_percent"][()] / 25).astype(int)
+    table = np.array([[np.sum((kind == r) & (correct >= q)) for q in range(5)] for r in range(3)])
+    ok &= bool(np.array_equal(table, f["summary/classes_classifying_at_least"][()]))
     if not ok: print("FAIL: layout or content of t1.h5")
+with h5py.File(f"{tmp}/s.h5") as f, h5py.File(f"{tmp}/t1.h5") as census:
+    if f.attrs["center_source"] != f"{tmp}/t1.h5:class=1": print("FAIL: center_source of s.h5"); ok = False
+    if not np.array_equal(f["center"][()], np.append(census["classes/representative"][1], 0.0)):
+        print("FAIL: the center named t1.h5:class=1 is not class 1 with b2_1 = 0"); ok = False
 sys.exit(0 if ok else 1)
 PYEOF
+# The checkpoint contract: long enough to be interrupted between periodic checkpoints.
+kill_resume census 6 "$TOOL" --output-bias no --solves 3 --seed 5 --starts 160 --threads 1
+
 # Every plot script renders a non-empty image from a small file.
-"$PY" "$SRC/plots/stationary_figure2.py" "$tmp/t1.h5" "$tmp/fig2" || { echo "FAIL: stationary_figure2.py"; fail=1; }
-"$PY" "$SRC/plots/stationary_discovery.py" "$tmp/disc" "$tmp/t1.h5" "$tmp/r.h5" || { echo "FAIL: stationary_discovery.py"; fail=1; }
+"$PY" "$SRC/plots/stationary_figure2.py" "$tmp/t1.h5" -o "$tmp/fig2" >/dev/null || { echo "FAIL: stationary_figure2.py"; fail=1; }
+"$PY" "$SRC/plots/stationary_discovery.py" "$tmp/t1.h5" "$tmp/r.h5" -o "$tmp/disc" >/dev/null || { echo "FAIL: stationary_discovery.py"; fail=1; }
 gnuplot -e "bin='$BIN'; file='$tmp/t1.h5'; out='$tmp/fig2g.png'" "$SRC/plots/stationary_figure2.gp" 2>"$tmp/gp1" || { echo "FAIL: stationary_figure2.gp $(cat "$tmp/gp1")"; fail=1; }
 gnuplot -e "bin='$BIN'; file='$tmp/t1.h5'; out='$tmp/discg.png'" "$SRC/plots/stationary_discovery.gp" 2>"$tmp/gp2" || { echo "FAIL: stationary_discovery.gp $(cat "$tmp/gp2")"; fail=1; }
 for image in fig2.png fig2.pdf disc.png disc.pdf fig2g.png discg.png; do
   [ -s "$tmp/$image" ] || { echo "FAIL: $image not written"; fail=1; }
 done
-# The report script reads the files of the pipeline step.
+# The report script reads the files of the pipeline step; its commands are what a user types.
 mkdir -p "$tmp/out"
 cp "$tmp/t1.h5" "$tmp/out/stationary-tanh-paper.h5"
-rows=$("$PY" "$SRC/plots/report_stationary.py" "$tmp/out" | grep -c '^|')
+"$PY" "$SRC/plots/report_stationary.py" "$tmp/out" > "$tmp/rows"
+rows=$(grep -c '^|' "$tmp/rows")
 [ "$rows" -ge 8 ] || { echo "FAIL: report_stationary.py printed $rows rows"; fail=1; }
+grep -q "$BIN" "$tmp/rows" && { echo "FAIL: the report shows the build folder: $(grep -m1 "$BIN" "$tmp/rows")"; fail=1; }
+grep -q '`xorscape-stationary ' "$tmp/rows" || { echo "FAIL: the report's command column does not start with xorscape-stationary"; fail=1; }
 
 [ "$fail" = 0 ] && echo "e2e_stationary: all checks passed"
 exit $fail

@@ -2,10 +2,18 @@
 #include <catch2/catch.hpp>
 #include <omp.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <thread>
 
 #include "xorscape/annealing/annealing.hpp"
+#include "xorscape/annealing/annealing_file.hpp"
+#include "xorscape/annealing/experiment_job.hpp"
+#include "xorscape/io/checkpoint.hpp"
 
 using namespace xorscape;
 using namespace xorscape::annealing;
@@ -207,23 +215,22 @@ TEST_CASE("results do not depend on the number of threads") {
   ExperimentSpec spec = small_spec({all_arms().begin(), all_arms().end()}, 24, 400);
   spec.points = {SweepPoint{0.01, 1.0, 0.1, 0.05}, SweepPoint{0.003, 2.0, 0.3, 0.01}};
   spec.traces = 2;
-  std::vector<std::int64_t> units(spec.points.size() * spec.seeds);
-  for (size_t u = 0; u < units.size(); ++u) units[u] = static_cast<std::int64_t>(u);
   const int saved = omp_get_max_threads();
   omp_set_num_threads(1);
-  ExperimentResult one(spec);
-  run_units(spec, units, one);
+  ExperimentJob one(spec);
+  one.advance(RunControl());
   omp_set_num_threads(3);
-  ExperimentResult three(spec);
-  run_units(spec, units, three);
+  ExperimentJob three(spec);
+  three.advance(RunControl());
   omp_set_num_threads(saved);
-  for (size_t i = 0; i < one.runs.size(); ++i) {
+  for (size_t i = 0; i < one.result().runs.size(); ++i) {
     INFO("run " << i);
-    CHECK(same_records(one.runs[i], three.runs[i]));
+    CHECK(same_records(one.result().runs[i], three.result().runs[i]));
   }
-  CHECK(one.final_parameters == three.final_parameters);
-  CHECK(one.trace_temperature == three.trace_temperature);
-  CHECK(one.completed_units() == static_cast<std::int64_t>(units.size()));
+  CHECK(one.result().final_parameters == three.result().final_parameters);
+  CHECK(one.result().trace_temperature == three.result().trace_temperature);
+  CHECK(one.finished());
+  CHECK(one.result().completed_units() == static_cast<std::int64_t>(spec.points.size()) * spec.seeds);
 }
 
 TEST_CASE("constant noise spends the same average amplitude per epoch as the paired eda run") {
@@ -331,4 +338,197 @@ TEST_CASE("quantiles interpolate between order statistics like numpy") {
   CHECK(quantile({1, 2, 3, 4}, 0.25) == 1.75);
   CHECK(quantile({7}, 0.75) == 7.0);
   CHECK(std::isnan(quantile({}, 0.5)));
+}
+
+// ---- the experiment as a job, its summary and its file ------------------------------------
+
+namespace {
+
+// A file name in the temporary folder, unique to this process (each test removes its file).
+std::filesystem::path scratch(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("xorscape-anneal-" + std::to_string(::getpid()) + "-" + name);
+}
+
+void check_same_result(const ExperimentResult& a, const ExperimentResult& b) {
+  REQUIRE(a.runs.size() == b.runs.size());
+  for (size_t i = 0; i < a.runs.size(); ++i) {
+    INFO("run " << i);
+    CHECK(same_records(a.runs[i], b.runs[i]));
+  }
+  CHECK(a.done == b.done);
+  CHECK(a.initial_parameters == b.initial_parameters);
+  CHECK(a.final_parameters == b.final_parameters);
+  CHECK(a.trace_loss == b.trace_loss);
+  CHECK(a.trace_noise == b.trace_noise);
+  CHECK(a.trace_parameters == b.trace_parameters);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("the trial models satisfy the TrialModel concept and other types do not") {
+  CHECK(TrialModel<TwoReluModel>);
+  CHECK(TrialModel<NetworkModel>);
+  CHECK_FALSE(TrialModel<XorLoss>);
+  CHECK_FALSE(TrialModel<int>);
+}
+
+TEST_CASE("a stop reaches a run of 1e8 epochs within a second") {
+  const TwoReluModel model(kCentered);
+  const TrainingSettings settings{0.01, 100000000, 0.01};
+  RandomStream noise(1, {2}), restarts(1, {3});
+  RunControl control;
+  auto theta = dead_point_state();
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    control.request_stop();
+  });
+  const TrainingResult r = train(model, theta, settings, NoiseRule{Gate::temperature, 0.1, 0.05, 0.0}, RestartRule{},
+                                 noise, restarts, nullptr, control);
+  stopper.join();
+  CHECK(r.interrupted);
+  CHECK(seconds_since(start) < 1.2);
+}
+
+TEST_CASE("a stop reaches a unit of a wide network within a second and leaves it not done") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda, Arm::reflection}, 1, 100000000);
+  spec.model = ModelKind::network;
+  spec.architecture = Architecture{1024, Activation::sigmoid, Activation::sigmoid};
+  spec.data = dataset_by_name("xor");
+  ExperimentResult result(spec);
+  RunControl control;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    control.request_stop();
+  });
+  const bool finished = run_unit(spec, 0, 0, result, control);
+  stopper.join();
+  CHECK_FALSE(finished);
+  CHECK(result.done[0] == 0);
+  CHECK(seconds_since(start) < 1.2);
+}
+
+TEST_CASE("a checkpoint deadline ends a job between units but never interrupts a run") {
+  const TwoReluModel model(kCentered);
+  RandomStream noise(1, {2}), restarts(1, {3});
+  RunControl control;
+  control.set_deadline(RunControl::Clock::now() - std::chrono::seconds(1));
+  auto theta = dead_point_state();
+  CHECK_FALSE(train(model, theta, TrainingSettings{0.01, 20000, 0.01}, NoiseRule{}, RestartRule{}, noise, restarts,
+                    nullptr, control)
+                  .interrupted);
+  ExperimentJob job(small_spec({Arm::baseline}, 4, 100));
+  job.advance(control);
+  CHECK(job.fraction_done() == 0.0);
+}
+
+TEST_CASE("an interrupted experiment resumed from its checkpoint ends with the uninterrupted numbers") {
+  ExperimentSpec spec = small_spec({all_arms().begin(), all_arms().end()}, 12, 600);
+  spec.points = {SweepPoint{0.01, 1.0, 0.1, 0.05}, SweepPoint{0.01, 1.0, 0.1, 0.02}};
+  spec.traces = 3;
+  ExperimentJob whole(spec);
+  whole.advance(RunControl());
+  ExperimentJob part(spec);
+  part.stop_after(5);
+  RunControl control;
+  part.advance(control);
+  CHECK(control.interrupted());
+  REQUIRE_FALSE(part.finished());
+  CHECK(part.fraction_done() > 0.0);
+  const auto path = scratch("resume.checkpoint.h5");
+  io::save_checkpoint(path, part, h5::Provenance{"test", "", spec.seed, 1, {}});
+  ExperimentJob resumed(spec);
+  io::load_checkpoint(path, resumed);
+  CHECK(resumed.fraction_done() == part.fraction_done());
+  resumed.advance(RunControl());
+  REQUIRE(resumed.finished());
+  check_same_result(whole.result(), resumed.result());
+  // Another seed is another experiment: its checkpoint is refused.
+  ExperimentSpec other = spec;
+  other.seed = 8;
+  ExperimentJob stranger(other);
+  CHECK_THROWS_AS(io::load_checkpoint(path, stranger), io::CheckpointMismatch);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("the convergence CDF counts the runs converged by each epoch of its grid") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda}, 30, 1500);
+  ExperimentJob job(spec);
+  job.advance(RunControl());
+  const ExperimentSummary summary = summarize(job.spec(), job.result());
+  const ConvergenceCdf& cdf = summary.cdf;
+  REQUIRE(cdf.epochs.size() == 1001);
+  CHECK(cdf.epochs.front() == 0.0);
+  CHECK(cdf.epochs.back() == 1500.0);
+  const size_t G = cdf.epochs.size();
+  for (int a = 0; a < 2; ++a) {
+    for (size_t g : {size_t{0}, size_t{137}, size_t{500}, G - 1}) {
+      int count = 0;
+      for (int s = 0; s < spec.seeds; ++s) {
+        const RunRecord& r = job.result().run(0, a, s);
+        count += r.success() && r.convergence_epoch >= 0 && r.convergence_epoch <= cdf.epochs[g];
+      }
+      INFO("arm " << a << " epoch " << cdf.epochs[g]);
+      CHECK(cdf.fraction[a * G + g] == static_cast<double>(count) / spec.seeds);
+    }
+    CHECK(cdf.fraction[a * G + G - 1] == static_cast<double>(summary.at(0, a).converged) / spec.seeds);
+  }
+  // With the reflection arm the grid reaches twice the epochs (its second phase counts).
+  ExperimentJob reflection(small_spec({Arm::baseline, Arm::reflection}, 2, 100));
+  reflection.advance(RunControl());
+  CHECK(convergence_cdf(reflection.spec(), reflection.result()).epochs.back() == 200.0);
+}
+
+TEST_CASE("a checkpoint state reads back into the same result") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda, Arm::restart}, 5, 300);
+  spec.traces = 2;
+  ExperimentJob job(spec);
+  job.advance(RunControl());
+  const auto path = scratch("state.h5");
+  {
+    h5::OutputFile file(path, true);
+    write_state(file.root().create_group("state"), job.spec(), job.result());
+    file.commit();
+  }
+  ExperimentResult back(spec);
+  h5::InputFile file(path);
+  read_state(file.root().open_group("state"), back);
+  check_same_result(job.result(), back);
+  ExperimentSpec more = spec;
+  more.seeds = 6;
+  ExperimentResult wrong(more);
+  CHECK_THROWS(read_state(file.root().open_group("state"), wrong));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a run of an anneal file is a parameter point: seed, arm and point select it") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda}, 3, 50);
+  spec.model = ModelKind::network;
+  spec.data = dataset_by_name("xor");
+  spec.points = {SweepPoint{0.01, 1.0, 0.1, 0.05}, SweepPoint{0.02, 1.0, 0.1, 0.05}};
+  ExperimentJob job(spec);
+  job.advance(RunControl());
+  const auto path = scratch("points.h5");
+  {
+    h5::OutputFile file(path, true);
+    write_experiment(file.root(), job.spec(), job.result(), summarize(job.spec(), job.result()));
+    file.commit();
+  }
+  h5::InputFile file(path);
+  const ExperimentResult& r = job.result();
+  const auto row = [&](const std::vector<double>& all, size_t index) {
+    return Params(all.begin() + static_cast<std::ptrdiff_t>(index * 9), all.begin() + static_cast<std::ptrdiff_t>(index * 9 + 9));
+  };
+  CHECK(read_point(file.root(), io::parse_selector("seed=2,arm=eda,point=1")) == row(r.final_parameters, r.run_index(1, 1, 2)));
+  CHECK(read_point(file.root(), io::parse_selector("seed=1")) == row(r.final_parameters, r.run_index(0, 0, 1)));
+  CHECK(read_point(file.root(), io::parse_selector("seed=1,point=1,initial")) == row(r.initial_parameters, 1 * 3 + 1));
+  CHECK_THROWS_WITH(read_point(file.root(), io::parse_selector("seed=3")), Catch::Contains("does not exist"));
+  CHECK_THROWS_WITH(read_point(file.root(), io::parse_selector("seed=0,arm=restart")), Catch::Contains("not in the file"));
+  CHECK_THROWS_WITH(read_point(file.root(), io::parse_selector("arm=eda")), Catch::Contains("name a run"));
+  std::filesystem::remove(path);
 }

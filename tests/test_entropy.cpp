@@ -1,15 +1,21 @@
 // Density of loss: binning, normalisation, incremental model, Wang-Landau against exact and
-// simple-sampling densities, determinism, checkpoints, and the inflection-point analysis.
+// simple-sampling densities, determinism, checkpoints (stopped between and inside rounds, and
+// simple sampling inside a segment), file round trips, and the inflection-point analysis.
 #include <catch2/catch.hpp>
 #include <omp.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 
-#include "xorscape/entropy/entropy.hpp"
-#include "xorscape/entropy/models.hpp"
-#include "xorscape/entropy/wanglandau.hpp"
 #include "xorscape/core/rng.hpp"
+#include "xorscape/entropy/entropy.hpp"
+#include "xorscape/entropy/entropy_file.hpp"
+#include "xorscape/entropy/models.hpp"
+#include "xorscape/entropy/simple_sampling.hpp"
+#include "xorscape/entropy/wanglandau.hpp"
+#include "xorscape/entropy/wanglandau_job.hpp"
+#include "test_support.hpp"
 
 using namespace xorscape;
 using namespace xorscape::entropy;
@@ -31,10 +37,39 @@ RunResult squared_norm_density(int d, int bins, int windows, double ln_f_final, 
   spec.check_interval = 2000;
   spec.production_steps = production_steps;
   ReplicaExchangeWangLandau<SquaredNormModel> sampler(SquaredNormModel(d), LossBinning(0.0, d, bins), spec,
-                                                      "squared norm", d * std::log(2.0));
-  REQUIRE(sampler.run());
+                                                      d * std::log(2.0));
+  sampler.advance();
+  REQUIRE(sampler.finished());
   return sampler.result(0);
 }
+
+std::filesystem::path scratch(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("xorscape-test-entropy-" + name + "-" + std::to_string(::getpid()) + ".h5");
+}
+
+// Saves a job (or sampler) into a fresh file and loads it into `into`: what a checkpoint does.
+template <class From, class Into>
+void round_trip(const From& from, Into& into, const std::string& name) {
+  const auto path = scratch(name);
+  {
+    h5::OutputFile file(path, true);
+    from.save(file.root().create_group("state"));
+    file.commit();
+  }
+  {
+    h5::InputFile file(path);
+    into.load(file.root().open_group("state"));
+  }
+  std::filesystem::remove(path);
+}
+
+// A control whose deadline has passed: every advance() does the least it can (one poll interval
+// of each walker, or the blocks each thread has started) and returns.
+struct StopAtOnce {
+  RunControl control;
+  StopAtOnce() { control.set_deadline(RunControl::Clock::now()); }
+};
 
 }  // namespace
 
@@ -220,9 +255,10 @@ TEST_CASE("Wang-Landau gives identical results at one and two threads") {
   spec.seed = 3;
   auto once = [&](int threads) {
     omp_set_num_threads(threads);
-    ReplicaExchangeWangLandau<XorNetworkModel> s(XorNetworkModel(loss, box), LossBinning(0.0, 1.0, 50), spec, "xor",
+    ReplicaExchangeWangLandau<XorNetworkModel> s(XorNetworkModel(loss, box), LossBinning(0.0, 1.0, 50), spec,
                                                  box.ln_volume());
-    REQUIRE(s.run());
+    s.advance();
+    REQUIRE(s.finished());
     return std::make_pair(s.result(0), s.result(1));
   };
   const auto a = once(1), b = once(2);
@@ -232,7 +268,7 @@ TEST_CASE("Wang-Landau gives identical results at one and two threads") {
   CHECK(a.first.ln_g_production != a.second.ln_g_production);  // the runs are independent
 }
 
-TEST_CASE("a run resumed from a checkpoint ends exactly where an uninterrupted run ends") {
+TEST_CASE("a Wang-Landau run resumed from a checkpoint ends exactly where an uninterrupted run ends") {
   const XorLoss loss = xor_loss(2);
   const Box box = symmetric_box(9, 10.0);
   WangLandauSpec spec;
@@ -242,35 +278,86 @@ TEST_CASE("a run resumed from a checkpoint ends exactly where an uninterrupted r
   spec.production_steps = 30000;
   spec.seed = 8;
   const LossBinning binning(0.0, 1.0, 40);
-  auto make = [&] {
-    return ReplicaExchangeWangLandau<XorNetworkModel>(XorNetworkModel(loss, box), binning, spec, "xor", box.ln_volume());
-  };
+  using Sampler = ReplicaExchangeWangLandau<XorNetworkModel>;
+  auto make = [&] { return Sampler(XorNetworkModel(loss, box), binning, spec, box.ln_volume()); };
   auto whole = make();
-  REQUIRE(whole.run());
-  const std::filesystem::path path = std::filesystem::temp_directory_path() / "xorscape-test-entropy.checkpoint";
+  whole.advance();
+  REQUIRE(whole.finished());
   REQUIRE(whole.rounds() >= 4);
-  for (std::int64_t stop_after : {std::int64_t{1}, whole.rounds() / 2, whole.rounds() - 1}) {
-    auto first = make();
-    std::int64_t rounds = 0;
-    CHECK_FALSE(first.run([&] { return rounds >= stop_after; }, [&] { ++rounds; }));
-    first.save(path);
-    auto second = make();
-    second.load(path);
-    REQUIRE(second.run());
-    CHECK(second.total_steps() == whole.total_steps());
-    CHECK(second.result(0).ln_g_wang_landau == whole.result(0).ln_g_wang_landau);
-    CHECK(second.result(0).ln_g_production == whole.result(0).ln_g_production);
+  auto same = [&](const Sampler& resumed) {
+    CHECK(resumed.total_steps() == whole.total_steps());
+    CHECK(resumed.rounds() == whole.rounds());
+    CHECK(resumed.result(0).ln_g_wang_landau == whole.result(0).ln_g_wang_landau);
+    CHECK(resumed.result(0).ln_g_production == whole.result(0).ln_g_production);
+    CHECK(resumed.result(0).min_state == whole.result(0).min_state);
+    CHECK(resumed.result(0).exchanges_accepted == whole.result(0).exchanges_accepted);
+  };
+  SECTION("stopped between rounds") {
+    for (std::int64_t stop_after : {std::int64_t{1}, whole.rounds() / 2, whole.rounds() - 1}) {
+      auto first = make();
+      RunControl control([&](double, double) {
+        if (first.rounds() >= stop_after) control.request_stop();
+      });
+      first.advance(control);
+      REQUIRE_FALSE(first.finished());
+      CHECK(first.rounds() == stop_after);
+      auto second = make();
+      round_trip(first, second, "between");
+      second.advance();
+      REQUIRE(second.finished());
+      same(second);
+    }
   }
-  std::filesystem::remove(path);
-  // A checkpoint of other settings is refused.
-  auto first = make();
-  std::int64_t rounds = 0;
-  first.run([&] { return rounds >= 1; }, [&] { ++rounds; });
-  first.save(path);
-  spec.seed = 9;
-  auto other = make();
-  CHECK_THROWS_AS(other.load(path), std::invalid_argument);
-  std::filesystem::remove(path);
+  SECTION("stopped inside rounds, again and again, each time through a checkpoint") {
+    StopAtOnce stop;
+    auto current = make();
+    int stops = 0;
+    for (; stops < 200 && !current.finished(); ++stops) {
+      current.advance(stop.control);
+      auto next = make();
+      round_trip(current, next, "inside");
+      current = std::move(next);
+    }
+    CHECK(stops > 20);
+    current.advance();
+    REQUIRE(current.finished());
+    same(current);
+  }
+}
+
+TEST_CASE("a stop reaches a walker within a poll interval, also while it discovers bins") {
+  const XorLoss loss = xor_loss(2);
+  const LossBinning binning(0.0, 1.0, 100000);
+  auto walker = standalone_walker(XorNetworkModel(loss, symmetric_box(9, 10.0)), binning, 3, 1.0);
+  StopAtOnce stop;
+  const std::int64_t done = advance_walker(walker, binning, WangLandauSpec{}, 1000000, stop.control);
+  CHECK(done >= 1);
+  CHECK(done <= kPollSteps);
+  CHECK(walker.steps == done);
+}
+
+TEST_CASE("the sampler models restore their incremental state bit for bit") {
+  const XorLoss loss = xor_loss(3, Activation::tanh);
+  XorNetworkModel model(loss, symmetric_box(13, 5.0));
+  RandomStream rng(4);
+  std::vector<double> x(13);
+  for (double& v : x) v = rng.uniform(-5.0, 5.0);
+  model.set_state(x);
+  for (int step = 0; step < 1000; ++step) {
+    model.propose(static_cast<int>(rng.below(13)), rng.uniform(-5.0, 5.0));
+    model.accept();
+  }
+  XorNetworkModel copy(loss, symmetric_box(13, 5.0));
+  copy.restore(model.state(), model.cache());
+  CHECK(copy.cache() == model.cache());
+  for (int step = 0; step < 100; ++step) {
+    const int k = static_cast<int>(rng.below(13));
+    const double v = rng.uniform(-5.0, 5.0);
+    CHECK(copy.propose(k, v) == model.propose(k, v));
+    copy.accept();
+    model.accept();
+  }
+  CHECK_THROWS_AS(copy.restore(std::vector<double>(9, 0.0), model.cache()), std::invalid_argument);
 }
 
 TEST_CASE("Wang-Landau agrees with simple sampling for n_h = 2 where simple sampling has statistics") {
@@ -283,15 +370,17 @@ TEST_CASE("Wang-Landau agrees with simple sampling for n_h = 2 where simple samp
   SimpleSamplingSpec ss;
   ss.samples = 1000000;
   ss.seed = 2;
-  const auto sampled = sampled_entropy(simple_sample(loss, box, binning, ss), binning, box.ln_volume());
+  const auto sample = simple_sample(loss, box, binning, ss);
+  const auto sampled = sampled_entropy(sample.counts, sample.samples, binning, box.ln_volume());
   WangLandauSpec spec;
   spec.runs = 3;
   spec.ln_f_final = 1e-5;
   spec.round_steps = 50000;
   spec.production_steps = 1000000;
   spec.seed = 6;
-  ReplicaExchangeWangLandau<XorNetworkModel> wl(XorNetworkModel(loss, box), binning, spec, "xor", box.ln_volume());
-  REQUIRE(wl.run());
+  ReplicaExchangeWangLandau<XorNetworkModel> wl(XorNetworkModel(loss, box), binning, spec, box.ln_volume());
+  wl.advance();
+  REQUIRE(wl.finished());
   std::vector<RunResult> results;
   for (int r = 0; r < spec.runs; ++r) results.push_back(wl.result(r));
   int compared = 0;
@@ -340,8 +429,9 @@ TEST_CASE("the 1/t schedule ends at ln f = bins / steps and reproduces the exact
   spec.round_steps = 20000;
   spec.check_interval = 2000;
   ReplicaExchangeWangLandau<SquaredNormModel> sampler(SquaredNormModel(d), LossBinning(0.0, d, bins), spec,
-                                                      "squared norm", d * std::log(2.0));
-  REQUIRE(sampler.run());
+                                                      d * std::log(2.0));
+  sampler.advance();
+  REQUIRE(sampler.finished());
   const RunResult r = sampler.result(0);
   REQUIRE(r.converged);
   // After the switch, ln f = (visited bins) / (steps) at every check: the last entry says so.
@@ -354,4 +444,139 @@ TEST_CASE("the 1/t schedule ends at ln f = bins / steps and reproduces the exact
     worst = std::max(worst, std::abs(r.ln_g_wang_landau[b] -
                                      SquaredNormModel::exact_ln_mean_density(d, binning.lower_edge(b), binning.upper_edge(b))));
   CHECK(worst < 0.08);
+}
+
+TEST_CASE("simple sampling stopped again and again and resumed from checkpoints gives the uninterrupted tally") {
+  const EntropyProblem problem = make_problem(xor_loss(2), symmetric_box(9, 10.0), LossBinning(0.0, 1.0, 100));
+  SimpleSamplingSpec spec;
+  spec.block = 10;
+  spec.samples = (kSegmentBlocks + 1000) * spec.block + 7;  // two segments, the last block short
+  spec.seed = 5;
+  SimpleSamplingJob whole(problem, spec);
+  whole.advance(RunControl());
+  REQUIRE(whole.finished());
+  CHECK(whole.result().samples == spec.samples);
+  // One thread: progress (and so each stop) comes after every block; with more, thread 0 reports
+  // only its own blocks and a loaded machine could see fewer stops.
+  const xorscape::testing::ThreadCount one_thread(1);
+  double next_stop = 0.0;
+  RunControl control([&](double done, double) {
+    if (done >= next_stop) control.request_stop();
+  });
+  SimpleSamplingJob current(problem, spec);
+  int stops = 0;
+  while (!current.finished() && stops < 100) {
+    next_stop += 700.0 * spec.block;
+    control.clear_stop();
+    current.advance(control);
+    SimpleSamplingJob next(problem, spec);
+    round_trip(current, next, "simple");
+    current = std::move(next);
+    ++stops;
+  }
+  REQUIRE(current.finished());
+  CHECK(stops > 3);
+  const SimpleSamplingResult& a = whole.result();
+  const SimpleSamplingResult& b = current.result();
+  CHECK(a.counts == b.counts);
+  CHECK(a.samples == b.samples);
+  CHECK(a.min_loss == b.min_loss);
+  CHECK(a.min_index == b.min_index);
+  CHECK(a.min_point == b.min_point);
+  CHECK(a.max_loss == b.max_loss);
+  // Another block size draws other points: another identity.
+  spec.block = 11;
+  CHECK(SimpleSamplingJob(problem, spec).identity() != whole.identity());
+}
+
+TEST_CASE("a signal drops the block it interrupts; a deadline lets started blocks finish") {
+  const EntropyProblem problem = make_problem(xor_loss(2), symmetric_box(9, 10.0), LossBinning(0.0, 1.0, 100));
+  SimpleSamplingSpec spec;
+  spec.block = 3 * static_cast<int>(kPollPoints);
+  spec.samples = 2LL * spec.block;
+  SimpleSamplingJob job(problem, spec);
+  RunControl stopped;
+  stopped.request_stop();
+  job.advance(stopped);
+  CHECK(job.fraction_done() == 0.0);
+  CHECK(job.result().samples == 0);
+  StopAtOnce deadline;
+  job.advance(deadline.control);
+  CHECK(job.fraction_done() > 0.0);
+  job.advance(RunControl());
+  REQUIRE(job.finished());
+  CHECK(job.result().samples == spec.samples);
+}
+
+TEST_CASE("entropy files read back: the problem, the estimates and the parameter points") {
+  const XorLoss loss = xor_loss(2);
+  const EntropyProblem problem =
+      make_problem(loss, symmetric_box(9, 6.0), LossBinning(0.0, 1.0, 60, 0.05, 12));
+  const auto path = scratch("files");
+  SECTION("simple sampling") {
+    SimpleSamplingSpec spec;
+    spec.samples = 20000;
+    SimpleSamplingJob job(problem, spec);
+    job.advance(RunControl());
+    {
+      h5::OutputFile file(path, true);
+      write_simplesample(file.root(), job, job.entropy());
+      file.commit();
+    }
+    h5::InputFile file(path);
+    const EntropyProblem back = read_problem(file.root());
+    CHECK(back.identity == problem.identity);
+    CHECK(back.binning.edges() == problem.binning.edges());
+    CHECK(file.root().read_ints("bins/counts") == job.result().counts);
+    CHECK(file.root().scale_path("bins/counts", 0) == "/bins/centre");
+    CHECK(read_point(file.root(), io::parse_selector("min")) == job.result().min_point);
+    CHECK_THROWS_AS(read_point(file.root(), io::parse_selector("run=0")), std::invalid_argument);
+  }
+  SECTION("Wang-Landau") {
+    WangLandauSpec spec;
+    spec.runs = 2;
+    spec.windows = 2;
+    spec.ln_f_final = 1e-2;
+    spec.round_steps = 10000;
+    spec.production_steps = 20000;
+    WangLandauJob job(problem, spec, 0.05);
+    job.advance(RunControl());
+    REQUIRE(job.finished());
+    const WangLandauSummary summary = job.summary();
+    {
+      h5::OutputFile file(path, true);
+      write_wanglandau(file.root(), job, summary);
+      file.commit();
+    }
+    h5::InputFile file(path);
+    CHECK(read_problem(file.root()).identity == problem.identity);
+    CHECK(file.root().read_doubles("entropy/S") == summary.refined.mean);
+    CHECK(file.root().shape("entropy/S_runs") == std::vector<hsize_t>{2, summary.combined.loss.size()});
+    CHECK(file.root().scale_path("entropy/S_runs", 0) == "/run");
+    CHECK(read_point(file.root(), io::parse_selector("run=1")) == summary.runs[1].min_state);
+    const bool first_lower = summary.runs[0].min_energy <= summary.runs[1].min_energy;
+    CHECK(read_point(file.root(), io::parse_selector("min")) == summary.runs[first_lower ? 0 : 1].min_state);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("the combined estimate: mean and spread over runs, the production estimate where there is one") {
+  const std::vector<std::vector<double>> rows{{1.0, 2.0}, {3.0, 6.0}, {5.0, 10.0}};
+  const MeanAndSpread all = mean_and_spread(rows, 0, 3);
+  CHECK(all.mean == std::vector<double>{3.0, 6.0});
+  CHECK(all.spread[0] == Approx(2.0).epsilon(1e-15));
+  CHECK(all.spread[1] == Approx(4.0).epsilon(1e-15));
+  const MeanAndSpread one = mean_and_spread(rows, 2, 1);
+  CHECK(one.spread == std::vector<double>{0.0, 0.0});
+  CHECK_THROWS_AS(mean_and_spread(rows, 2, 2), std::invalid_argument);
+}
+
+TEST_CASE("boxes whose width or ln volume is not finite are refused") {
+  const ParameterLayout layout(2);
+  CHECK_THROWS_AS(parse_box("1e308", layout, 20.0), std::invalid_argument);
+  CHECK_THROWS_AS(parse_box("10,w2=1e308", layout, 20.0), std::invalid_argument);
+  CHECK_NOTHROW(check_box(parse_box("1e300", layout, 20.0)));
+  Box bad = symmetric_box(9, 1.0);
+  bad.upper[3] = bad.lower[3];
+  CHECK_THROWS_AS(check_box(bad), std::invalid_argument);
 }

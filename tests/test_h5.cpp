@@ -1,6 +1,8 @@
 // The HDF5 layer: atomic output, no clobbering, attributes, dimension scales, read-back.
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,16 +11,8 @@
 #include "xorscape/io/h5.hpp"
 
 using namespace xorscape;
+using testing::fresh_folder;
 namespace fs = std::filesystem;
-
-namespace {
-fs::path fresh_folder(const std::string& name) {
-  const fs::path folder = fs::temp_directory_path() / ("xorscape-test-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(folder);
-  fs::create_directories(folder);
-  return folder;
-}
-}  // namespace
 
 TEST_CASE("an output file appears under its name only after commit") {
   const fs::path folder = fresh_folder("atomic");

@@ -2,6 +2,8 @@
 // the network description, parameter points named in other tools' files, the network options.
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,16 +18,10 @@
 #include "xorscape/io/network_file.hpp"
 
 using namespace xorscape;
+using testing::fresh_folder;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path fresh_folder(const std::string& name) {
-  const fs::path folder = fs::temp_directory_path() / ("xorscape-shared-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(folder);
-  fs::create_directories(folder);
-  return folder;
-}
 
 // A toy resumable job: sums 1..n one number per step, stopping whenever asked.
 struct CountingJob {

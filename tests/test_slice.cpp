@@ -6,12 +6,15 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <filesystem>
 #include <map>
 
 #include "xorscape/core/parameters.hpp"
 #include "xorscape/landscape/slice_file.hpp"
+#include "xorscape/landscape/slice_run.hpp"
 
 using namespace xorscape;
 namespace fs = std::filesystem;
@@ -213,7 +216,7 @@ TEST_CASE("a slice file reads back with the documented layout") {
   h5::Provenance provenance;
   provenance.tool = "test";
   {
-    slice::SliceFileWriter writer(path.string(), false, spec, provenance, "", slice::Storage{1});
+    slice::SliceFileWriter writer(path.string(), false, spec, provenance, {"published solution 1", ""}, slice::Storage{1});
     struct Write : slice::BlockConsumer {
       slice::SliceFileWriter& w;
       const slice::SliceSpec& spec;
@@ -261,7 +264,7 @@ TEST_CASE("a slice file reads back with the documented layout") {
     CHECK(g.attribute_double("y_center") == spec.center[b]);
     CHECK(g.read_doubles("x") == spec.x.values());
     CHECK(g.read_doubles("y") == spec.y.values());
-    for (const std::string& d : {"loss", "loss_mean", "loss_std", "loss_nonrandomized"}) {
+    for (const std::string d : {"loss", "loss_mean", "loss_std", "loss_nonrandomized"}) {
       CHECK(g.shape(d) == std::vector<hsize_t>{23, 41});
       h5::Handle data(H5Dopen2(g.id(), d.c_str(), H5P_DEFAULT), H5Dclose);
       h5::Handle x(H5Dopen2(g.id(), "x", H5P_DEFAULT), H5Dclose);
@@ -281,5 +284,60 @@ TEST_CASE("a slice file reads back with the documented layout") {
     CHECK(g.read_doubles("histogram_edges").size() == histogram.size() + 1);
     CHECK(g.has_attribute("mean_vs_nonrandomized_max_abs"));
   }
+  fs::remove_all(folder);
+}
+
+TEST_CASE("rows evaluated a chunk of columns at a time give the same numbers as whole rows") {
+  for (bool randomized : {false, true}) {
+    for (const char* hidden : {"sigmoid", "tanh", "relu"}) {
+      INFO((randomized ? "randomized, " : "nonrandomized, ") << hidden);
+      slice::SliceSpec spec = small_spec(randomized, 3);
+      spec.loss = XorLoss(Architecture{3, parse_activation(hidden), Activation::sigmoid}, dataset_by_name("xor-centered"));
+      spec.center.assign(13, 0.0);
+      for (int k = 0; k < 13; ++k) spec.center[k] = 0.7 * std::sin(1.3 * k + 0.2);
+      const Collect whole = run(spec, 2);
+      spec.column_chunk = 7;  // 41 columns: chunks of 7, 7, ..., 6
+      const Collect chunked = run(spec, 2);
+      for (const auto& [plane, p] : whole.planes) {
+        CHECK(chunked.planes.at(plane).loss == p.loss);
+        CHECK(chunked.planes.at(plane).mean == p.mean);
+        CHECK(chunked.planes.at(plane).deviation == p.deviation);
+        CHECK(chunked.planes.at(plane).nonrandomized == p.nonrandomized);
+      }
+    }
+  }
+}
+
+TEST_CASE("a stop request ends a slice within a second, even inside one row of two billion scans") {
+  slice::SliceSpec spec = small_spec(true, 2000000000);
+  spec.planes.resize(1);
+  spec.x = {-15.0, 15.0, 401};
+  spec.y = {-15.0, 15.0, 401};
+  RunControl control;
+  Collect collect;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    control.request_stop();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const bool finished = slice::run_slice(spec, 5, collect, control);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stopper.join();
+  CHECK_FALSE(finished);
+  CHECK(collect.planes.empty());
+  CHECK(seconds < 1.3);
+}
+
+TEST_CASE("a stopped slice writes nothing, not even a temporary") {
+  const fs::path folder = fs::temp_directory_path() / ("xorscape-test-slice-stop-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  slice::SliceSpec spec = small_spec(true, 100000);
+  RunControl control;
+  control.request_stop();
+  const slice::SliceOutput output{(folder / "s.h5").string(), false, {"test", ""}, {}, {}};
+  const slice::SliceTiming timing = slice::write_slices(spec, output, control);
+  CHECK(timing.stopped);
+  CHECK(fs::is_empty(folder));
   fs::remove_all(folder);
 }

@@ -2,8 +2,12 @@
 #include <catch2/catch.hpp>
 #include <omp.h>
 
-#include <cmath>
+#include <unistd.h>
 
+#include <cmath>
+#include <filesystem>
+
+#include "xorscape/io/checkpoint.hpp"
 #include "xorscape/training/converge.hpp"
 #include "xorscape/training/optimize.hpp"
 #include "xorscape/core/parameters.hpp"
@@ -11,6 +15,8 @@
 #include "xorscape/core/run_control.hpp"
 #include "xorscape/kernels/train_kernels.hpp"
 #include "xorscape/training/training.hpp"
+#include "xorscape/training/training_file.hpp"
+#include "xorscape/training/training_job.hpp"
 
 using namespace xorscape;
 
@@ -290,4 +296,132 @@ TEST_CASE("tau_conv is 0 at an unshifted solution and the SIMD and reference pat
   CHECK(fast.tau_conv > 0);
   CHECK(fast.tau_conv == reference.tau_conv);
   CHECK(fast.converged_runs == reference.converged_runs);
+}
+
+namespace {
+training::TrainingPlan small_plan(Optimizer optimizer) {
+  training::TrainingPlan plan;
+  plan.spec = small_spec(optimizer, 2);
+  plan.spec.optimizer.batch = optimizer == Optimizer::mc0 ? BatchMode::nonrandomized : BatchMode::randomized;
+  plan.spec.max_epochs = 120000;
+  plan.etas = {0.1, 0.5};
+  plan.seeds = 3;
+  plan.sweep = true;
+  plan.seed = 31;
+  return plan;
+}
+std::filesystem::path scratch(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("xorscape-train-" + name + "-" + std::to_string(::getpid()) + ".h5");
+}
+}  // namespace
+
+TEST_CASE("a training job saved at every stop and loaded into a fresh job ends as an uninterrupted job") {
+  for (Optimizer optimizer : {Optimizer::sgd, Optimizer::adam, Optimizer::mc0}) {
+    for (bool fast : {true, false}) {
+      if (!fast && optimizer != Optimizer::sgd) continue;
+      INFO("optimizer " << to_string(optimizer) << (fast ? "" : " (reference path)"));
+      training::TrainingPlan plan = small_plan(optimizer);
+      plan.spec.fast_path = fast;
+      omp_set_num_threads(2);
+      training::TrainingJob whole(plan);
+      whole.advance(RunControl());
+      REQUIRE(whole.finished());
+      // Stop after every few thousand epochs, checkpoint, continue in a new job from the file.
+      // One thread: progress is reported by thread 0, which then runs every block.
+      omp_set_num_threads(1);
+      const auto path = scratch("resume");
+      auto job = std::make_unique<training::TrainingJob>(plan);
+      int stops = 0;
+      while (!job->finished()) {
+        RunControl control;
+        double first = -1.0;
+        control.set_progress_sink([&](double done, double) {
+          if (first < 0.0) first = done;
+          if (done > first + 5000.0) control.request_stop();
+        });
+        job->advance(control);
+        if (job->finished()) break;
+        ++stops;
+        io::save_checkpoint(path, *job, h5::Provenance{"test", "", 31, 1, {}});
+        job = std::make_unique<training::TrainingJob>(plan);
+        io::load_checkpoint(path, *job);
+      }
+      std::filesystem::remove(path);
+      CHECK(stops > 3);
+      require_same(whole.runs(), job->runs());
+      CHECK(whole.summary().final_loss == job->summary().final_loss);
+      CHECK(whole.summary().converged_fraction == job->summary().converged_fraction);
+    }
+  }
+}
+
+TEST_CASE("a checkpoint of another plan is refused") {
+  const training::TrainingPlan plan = small_plan(Optimizer::sgd);
+  training::TrainingPlan other = plan;
+  other.etas[1] = 0.6;
+  CHECK(training::TrainingJob(plan).identity() != training::TrainingJob(other).identity());
+  other = plan;
+  other.init.uniform = false;
+  other.init.point = published_solution(1).parameters;
+  CHECK(training::TrainingJob(plan).identity() != training::TrainingJob(other).identity());
+}
+
+TEST_CASE("the summary holds each run's final loss, its fit and the converged fraction per learning rate") {
+  training::TrainingPlan plan = small_plan(Optimizer::sgd);
+  plan.etas = {0.001, 0.1};
+  plan.spec.max_epochs = 100000;
+  training::TrainingJob job(plan);
+  job.advance(RunControl());
+  const training::TrainingSummary& summary = job.summary();
+  REQUIRE(summary.final_loss.size() == 6);
+  REQUIRE(summary.fits.size() == 6);
+  const XorLoss loss(plan.spec.architecture, plan.spec.dataset);
+  for (std::size_t r = 0; r < 6; ++r) CHECK(summary.final_loss[r] == loss.value(job.runs()[r].state.params));
+  // From 0.1 r, eta = 0.001 cannot converge in 1e5 epochs; eta = 0.1 needs about 7e4.
+  CHECK(summary.converged_fraction[0] == 0.0);
+  int converged = 0;
+  for (std::size_t s = 3; s < 6; ++s) converged += job.runs()[s].converged_epoch >= 0;
+  CHECK(summary.converged_fraction[1] == Approx(converged / 3.0).margin(1e-15));
+}
+
+TEST_CASE("the memory estimate grows with runs, records and network size") {
+  training::TrainingPlan plan;
+  plan.spec.record = RecordLevel::full;
+  plan.etas = {0.1};
+  plan.seeds = 10000000;
+  // 1e7 runs x about 260 recorded epochs x (9 + 8 + 7) values x 8 bytes: hundreds of GB.
+  CHECK(training::estimated_memory(plan) > 2e11);
+  plan.spec.record = RecordLevel::none;
+  CHECK(training::estimated_memory(plan) < 1e10);
+  plan.seeds = 1;
+  plan.spec.record = RecordLevel::full;
+  CHECK(training::estimated_memory(plan) < 1e6);
+}
+
+TEST_CASE("a train file is read back: runs, traces, sweep and its parameter points") {
+  training::TrainingPlan plan = small_plan(Optimizer::sgd);
+  plan.spec.max_epochs = 3000;
+  plan.spec.record = RecordLevel::full;
+  training::TrainingJob job(plan);
+  job.advance(RunControl());
+  const auto path = scratch("file");
+  {
+    h5::OutputFile file(path, true);
+    training::write_training(file.root(), job);
+    file.commit();
+  }
+  h5::InputFile file(path);
+  const h5::Group& root = file.root();
+  CHECK(root.read_doubles("runs/final_loss") == job.summary().final_loss);
+  CHECK(root.read_ints("sweep/converged_epoch").size() == 6);
+  CHECK(root.scale_path("runs/final_parameters", 1) == "/parameter_names");
+  CHECK(root.scale_path("traces/run_00004/hidden", 1) == "/case_neuron");
+  CHECK(root.scale_path("traces/run_00004/output", 1) == "/case");
+  CHECK(root.read_strings("case_neuron").at(1) == "case1:a1_2");
+  CHECK(root.read_doubles("traces/run_00004/parameters").size() == job.runs()[4].trace.parameters.size());
+  CHECK(training::read_point(root, io::parse_selector("run=4")) == job.runs()[4].state.params);
+  CHECK(training::read_point(root, io::parse_selector("run=4,initial")) == job.runs()[4].initial);
+  CHECK_THROWS_WITH(training::read_point(root, io::parse_selector("")), Catch::Contains("run=0"));
+  CHECK_THROWS_WITH(training::read_point(root, io::parse_selector("run=6")), Catch::Contains("does not exist"));
+  std::filesystem::remove(path);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Writes a small slice file in the layout of notes/SLICEFILE.md, for the trajectory tests
-and as a stand-in where xorscape-slice is not built. The loss is the 2-2-1 sigmoid XOR loss
+"""Writes a small slice file in the layout of docs/xorscape-slice.md (the network description of
+io::write_network, /center labelled by the /parameter_names scale, planes with scaled x, y and
+loss), for the trajectory tests and as a stand-in where xorscape-slice is not built. The loss is the 2-2-1 sigmoid XOR loss
 of equation (4), computed here with numpy (the tests compare it with the library's loss at
 the trajectory points).
 
@@ -49,10 +50,13 @@ def main():
     center = np.array(SOLUTIONS[args.center], dtype=float)
     axis = np.linspace(lo, hi, args.resolution)
     with h5py.File(args.output, "w") as f:
-        f.attrs.update(tool="trajectory_slice_fixture.py", n_hidden=2, hidden_activation="sigmoid",
-                       output_activation="sigmoid", data="xor", batch="nonrandomized", scans=1)
-        f["center"] = center
+        f.attrs.update(tool="trajectory_slice_fixture.py", n_hidden=2, dimension=9, hidden_activation="sigmoid",
+                       output_activation="sigmoid", data="xor", reduction="mean", l2=0.0, batch="nonrandomized",
+                       scans=1, center_source=f"published solution {args.center} (Table 2)")
         f["parameter_names"] = np.array(NAMES, dtype=h5py.string_dtype())
+        f["parameter_names"].make_scale("parameter_names")
+        f["center"] = center
+        f["center"].dims[0].attach_scale(f["parameter_names"])
         for pair in args.pairs.split(";"):
             a, b = pair.split(",")
             ia, ib = NAMES.index(a), NAMES.index(b)
@@ -68,8 +72,8 @@ def main():
             g["x"].attrs["units"] = "offset from center"
             g["y"].attrs["units"] = "offset from center"
             g["loss"] = loss(p)
-            g["x"].make_scale(f"delta {a}")
-            g["y"].make_scale(f"delta {b}")
+            g["x"].make_scale("x")
+            g["y"].make_scale("y")
             g["loss"].dims[0].attach_scale(g["y"])
             g["loss"].dims[1].attach_scale(g["x"])
     return 0

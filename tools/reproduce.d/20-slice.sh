@@ -26,6 +26,7 @@ fi
 # choice of planes with the features the text describes (see docs/xorscape-slice.md).
 fig6_planes="b1_1,b2_1;w2_12,b1_2;w1_22,b1_1;w2_11,w2_12;w1_11,w1_12;b1_1,b1_2"  # same as 30-trajectory.sh
 
+# A slice is not resumable (docs/xorscape-slice.md): a stopped run left nothing and is redone.
 run() {  # run FILE ARGS...: skipped when FILE exists (unless FORCE)
   local file="$1"; shift
   if [ -e "$OUT/$file" ] && [ -z "$force" ]; then echo "20-slice: $file exists, skipped" >&2; return; fi
@@ -38,9 +39,9 @@ run slice-fig7.h5 --center 1 --pair b1_1,b2_1 --resolution "$res" --range -15:15
 run slice-fig6.h5 --center 1 --pairs "$fig6_planes" --resolution "$res" --range -20:20
 
 figures="$OUT/figures"
-"$PY" "$root/plots/slice_fig7.py" "$OUT/slice-fig7.h5" "$figures/slice-fig7"
-"$PY" "$root/plots/slice_contact_sheet.py" "$OUT/slice-all.h5" "$figures/slice-contact-sheet"
-"$PY" "$root/plots/slice_planes.py" "$OUT/slice-fig6.h5" "$figures/slice-fig6-planes"
+"$PY" "$root/plots/slice_fig7.py" "$OUT/slice-fig7.h5" -o "$figures/slice-fig7"
+"$PY" "$root/plots/slice_contact_sheet.py" "$OUT/slice-all.h5" -o "$figures/slice-contact-sheet"
+"$PY" "$root/plots/slice_planes.py" "$OUT/slice-fig6.h5" -o "$figures/slice-fig6-planes"
 gnuplot -e "file='$OUT/slice-fig7.h5'; out='$figures/slice-fig7-gnuplot.png'; export='$BIN/xorscape-export'" \
   "$root/plots/slice_fig7.gp"
 gnuplot -e "file='$OUT/slice-all.h5'; out='$figures/slice-contact-sheet-gnuplot.png'; export='$BIN/xorscape-export'" \

@@ -45,6 +45,8 @@ if [ -e "$fig" ] && [ -z "${FORCE:-}" ]; then
   echo "30-trajectory: $fig exists, trajectories skipped" >&2
 else
   partial="$OUT/fig6.partial.h5"
+  # A stopped earlier attempt is redone from the slice (its checkpoint covers one --into call only).
+  rm -f "$partial" "$partial.checkpoint.h5"
   cp "$landscape" "$partial"
   add() {  # add PLANE STARTS
     "$BIN/xorscape-trajectory" --into "$partial" --pair "$1" --start="$2" --integrator gd --epochs "$GD_EPOCHS"
@@ -60,6 +62,6 @@ else
 fi
 
 # ---- Figure 6, Python and gnuplot
-"$PY" "$root/plots/fig6_trajectories.py" "$fig" "$OUT/figures/fig6_trajectories"
+"$PY" "$root/plots/fig6_trajectories.py" "$fig" -o "$OUT/figures/fig6_trajectories"
 gnuplot -e "file='$fig'; bin='$BIN'; out='$OUT/figures/fig6_trajectories_gnuplot.png'" "$root/plots/fig6_trajectories.gp"
 echo "30-trajectory: gradient descent ran at most $GD_EPOCHS epochs (paper: 6e7), the flow to $FLOW_EPOCHS" >&2

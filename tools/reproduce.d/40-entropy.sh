@@ -7,7 +7,8 @@
 # FULL=1: paper scale: 1000 bins, ln f = 1e-8, 4 windows, 4 runs, 1e6 production sweeps; 1e9
 #   simple-sampling points (minutes at R = 20 on 2 cores); box-dependence runs at R = 5 and 10 for
 #   n_h = 2 (these converge far more slowly: possibly hours). Resumable: finished files are
-#   skipped, interrupted runs continue from their checkpoint (--resume).
+#   skipped, interrupted runs continue from their checkpoint (--resume, given only when
+#   OUTPUT.checkpoint.h5 exists: without one the tools refuse it).
 # TINY=1: seconds-scale smoke run (3 values of n_h, 60 bins, ln f = 1e-3).
 # seconds: 55 3600
 set -euo pipefail
@@ -22,11 +23,14 @@ else
   NH="1 2 3 4 6 10 18"; BINS=1000; LNF=1e-8; RUNS=2; PROD=2e5; SAMPLES=1e8; BOXES=""; WINDOWS=2
 fi
 echo "entropy: n_h = $NH, $BINS bins, ln f -> $LNF, $RUNS runs, box R = 20$([ "${FULL:-0}" = 1 ] || echo ' (reduced scale: 2 runs and 2 windows; FULL=1 for 4 and 4, and the box-dependence runs)')" >&2
+resume() {  # resume OUTPUT: the option that continues an interrupted run of OUTPUT, if there is one
+  if [ -e "$1.checkpoint.h5" ]; then echo --resume; fi
+}
 wl() {  # wl OUTPUT ARGS...: skip finished files, resume interrupted ones
   local out="$1"; shift
-  if [ -e "$out" ] && [ ! -e "$out.checkpoint" ]; then echo "entropy: $out exists, skipped" >&2; return; fi
+  if [ -e "$out" ] && [ ! -e "$out.checkpoint.h5" ]; then echo "entropy: $out exists, skipped" >&2; return; fi
   "$BIN/xorscape-wanglandau" "$@" --bins "$BINS" --lnf-final "$LNF" --runs "$RUNS" --windows "$WINDOWS" \
-    --production-sweeps "$PROD" --threads "$threads" --resume -o "$out"
+    --production-sweeps "$PROD" --threads "$threads" $(resume "$out") -o "$out"
 }
 files=()
 for n in $NH; do
@@ -37,9 +41,11 @@ for R in $BOXES; do
   wl "$dir/wanglandau_nh2_box$R.h5" --n-hidden 2 --box "$R" --seed 200
 done
 ss="$dir/simplesample_nh2.h5"
-[ -e "$ss" ] || "$BIN/xorscape-simplesample" --n-hidden 2 --box 20 --bins "$BINS" --samples "$SAMPLES" \
-  --threads "$threads" --seed 7 -o "$ss"
-"$PY" "$root/plots/entropy_figures.py" --wanglandau "${files[@]}" --simplesample "$ss" --out "$OUT/figures" >&2
+if [ ! -e "$ss" ] || [ -e "$ss.checkpoint.h5" ]; then
+  "$BIN/xorscape-simplesample" --n-hidden 2 --box 20 --bins "$BINS" --samples "$SAMPLES" \
+    --threads "$threads" --seed 7 $(resume "$ss") -o "$ss"
+fi
+"$PY" "$root/plots/entropy_figures.py" "${files[@]}" "$ss" -o "$OUT/figures/entropy" >&2
 if command -v gnuplot >/dev/null; then
   bash "$root/plots/entropy_figures.sh" "$BIN" "$OUT/figures" "$ss" "${files[@]}" >&2
 fi

@@ -14,22 +14,22 @@ T="$BIN/xorscape-anneal"
 mkdir -p "$OUT/figures"
 if [ "${TINY:-0}" = 1 ]; then
   seeds_article=50; seeds_large=400; seeds_controls=50; seeds_sweep=20; seeds_sigmoid=10; epochs=1000
-  sweep=(--lr 0.001,0.01 --init-scale 1 --threshold 0.1 --base-noise 0.01,0.05)
+  sweep=(--eta 0.001,0.01 --init-scale 1 --threshold 0.1 --base-noise 0.01,0.05)
   sigmoid_hidden="2"; sigmoid_scales=16; sigmoid_noise=0.1; center_scales=16
 elif [ "${FULL:-0}" = 1 ]; then
   seeds_article=50; seeds_large=10000; seeds_controls=10000; seeds_sweep=1000; seeds_sigmoid=1000; epochs=5000
-  sweep=(--lr 0.001,0.003,0.01,0.03,0.1 --init-scale 0.5,1,2 --threshold 0.05,0.1,0.3,0.5 --base-noise 0.001,0.01,0.05,0.1)
+  sweep=(--eta 0.001,0.003,0.01,0.03,0.1 --init-scale 0.5,1,2 --threshold 0.05,0.1,0.3,0.5 --base-noise 0.001,0.01,0.05,0.1)
   sigmoid_hidden="2 3 4"; sigmoid_scales=1,16; sigmoid_noise=0.1,0.3; center_scales=4,8,16
 else
   seeds_article=50; seeds_large=10000; seeds_controls=500; seeds_sweep=200; seeds_sigmoid=200; epochs=5000
-  sweep=(--lr 0.001,0.01,0.1 --init-scale 1,2 --threshold 0.05,0.1,0.5 --base-noise 0.001,0.01,0.1)
+  sweep=(--eta 0.001,0.01,0.1 --init-scale 1,2 --threshold 0.05,0.1,0.5 --base-noise 0.001,0.01,0.1)
   sigmoid_hidden="2"; sigmoid_scales=16; sigmoid_noise=0.1; center_scales=16
 fi
 run() {  # run FILE ARGS...: skip when FILE exists, resume when its checkpoint exists
   local file="$OUT/$1"; shift
   if [ -e "$file" ] && [ -z "${FORCE:-}" ]; then echo "anneal: keeping $file" >&2; return; fi
   local resume=()
-  [ -e "$file.checkpoint" ] && resume=(--resume)
+  [ -e "$file.checkpoint.h5" ] && resume=(--resume)
   echo "anneal: $(basename "$file"): xorscape-anneal $*" >&2
   "$T" "$@" "${resume[@]}" ${FORCE:+--force} -o "$file" >"$file.txt"
 }
@@ -38,7 +38,7 @@ run anneal-50.h5 --arms baseline,eda --seeds "$seeds_article" --epochs "$epochs"
 # The same at 10 000 initialisations (the benchmark experiment).
 run anneal-10000.h5 --arms baseline,eda --seeds "$seeds_large" --epochs "$epochs" --traces 0
 # Every control arm on the same initialisations, at the defaults and at lr 0.01.
-run anneal-controls.h5 --arms all --seeds "$seeds_controls" --epochs "$epochs" --lr 0.001,0.01 --traces 20
+run anneal-controls.h5 --arms all --seeds "$seeds_controls" --epochs "$epochs" --eta 0.001,0.01 --traces 20
 # Sensitivity sweep: where (if anywhere) are the article's numbers matched?
 run anneal-sweep.h5 --arms baseline,eda --seeds "$seeds_sweep" --epochs "$epochs" "${sweep[@]}" --traces 0 --quiet
 # Beyond the articles: the foundation's sigmoid network with a wide fan-in initialisation,
@@ -46,24 +46,24 @@ run anneal-sweep.h5 --arms baseline,eda --seeds "$seeds_sweep" --epochs "$epochs
 # dissecting paper's Figure 6(a) finds the L = 0.25 trench).
 for nh in $sigmoid_hidden; do
   run "anneal-sigmoid-nh$nh.h5" --model network --n-hidden "$nh" --data xor --arms baseline,eda,restart \
-    --seeds "$seeds_sigmoid" --epochs "$epochs" --lr 0.01 --init-scale "$sigmoid_scales" --threshold 0.05 \
+    --seeds "$seeds_sigmoid" --epochs "$epochs" --eta 0.01 --init-scale "$sigmoid_scales" --threshold 0.05 \
     --base-noise "$sigmoid_noise" --traces 0
 done
 run anneal-sigmoid-center1.h5 --model network --n-hidden 2 --data xor --center 1 --arms baseline,eda,restart \
-  --seeds "$seeds_sigmoid" --epochs "$epochs" --lr 0.01 --init-scale "$center_scales" --threshold 0.05 --base-noise 0.1 \
+  --seeds "$seeds_sigmoid" --epochs "$epochs" --eta 0.01 --init-scale "$center_scales" --threshold 0.05 --base-noise 0.1 \
   --traces 0
 # FULL only: a four times longer budget at lr 0.01 (does EDA approach 98 % given time?).
 if [ "${FULL:-0}" = 1 ]; then
-  run anneal-long.h5 --arms baseline,eda,magnitude-only,restart --seeds 2000 --epochs 20000 --lr 0.01 \
+  run anneal-long.h5 --arms baseline,eda,magnitude-only,restart --seeds 2000 --epochs 20000 --eta 0.01 \
     --base-noise 0.05,0.1 --traces 0
 fi
 # Figures.
 F="$OUT/figures"
-"$PY" "$root/plots/anneal_success.py" "$F" "$OUT/anneal-50.h5:50 seeds" "$OUT/anneal-10000.h5:$seeds_large seeds" \
-  "$OUT/anneal-controls.h5:$seeds_controls seeds, controls"
-"$PY" "$root/plots/anneal_cdf.py" "$OUT/anneal-controls.h5" "$F" --point 1
-"$PY" "$root/plots/anneal_rescue_trace.py" "$OUT/anneal-controls.h5" "$F" || echo "anneal: no rescued traced run" >&2
-"$PY" "$root/plots/anneal_hyperplanes.py" "$OUT/anneal-controls.h5" "$F" || echo "anneal: no rescued traced run" >&2
+"$PY" "$root/plots/anneal_success.py" "$OUT/anneal-50.h5" "$OUT/anneal-10000.h5" "$OUT/anneal-controls.h5" \
+  --label "50 seeds" --label "$seeds_large seeds" --label "$seeds_controls seeds, controls" -o "$F/anneal_success"
+"$PY" "$root/plots/anneal_cdf.py" "$OUT/anneal-controls.h5" -o "$F/anneal_cdf" --point 1
+"$PY" "$root/plots/anneal_rescue_trace.py" "$OUT/anneal-controls.h5" -o "$F/anneal_rescue_trace" || echo "anneal: no rescued traced run" >&2
+"$PY" "$root/plots/anneal_hyperplanes.py" "$OUT/anneal-controls.h5" -o "$F/anneal_hyperplanes" || echo "anneal: no rescued traced run" >&2
 for f in success cdf rescue_trace hyperplanes; do
   data="$OUT/anneal-controls.h5"; point=1
   [ "$f" = success ] && point=0

@@ -19,7 +19,8 @@ echo "60-stationary: $scale" >&2
 mkdir -p "$OUT/figures"
 
 # census NAME TRIALS OPTIONS...: skipped when OUT/NAME.h5 already holds TRIALS trials;
-# continued (--resume) from its checkpoint or from a smaller finished file otherwise.
+# continued (--resume) from its checkpoint or extended from a smaller finished file; started afresh
+# when neither exists (--resume with nothing to continue is refused).
 census() {
   local name="$1" trials="$2"; shift 2
   local file="$OUT/$name.h5"
@@ -27,8 +28,12 @@ census() {
     echo "60-stationary: $name.h5 has $trials trials already, kept" >&2
     return
   fi
-  local mode="--resume"
-  [ -n "${FORCE:-}" ] && mode="--force"
+  local mode=""
+  if [ -n "${FORCE:-}" ]; then
+    mode="--force"
+  elif [ -f "$file" ] || [ -f "$file.checkpoint.h5" ]; then
+    mode="--resume"
+  fi
   "$T" --starts "$trials" --threads "$threads" "$@" $mode -o "$file" > "$OUT/$name.txt"
   echo "60-stationary: $name.h5 ($(grep '^classes:' "$OUT/$name.txt"))" >&2
 }
@@ -43,9 +48,9 @@ census stationary-tanh-mean "$variant" --output-bias no --reduction mean --mu 0.
 census stationary-sigmoid "$sigmoid" --activation sigmoid --data xor --output-bias yes --reduction mean --mu 0.0001
 
 for name in stationary-tanh-paper stationary-sigmoid; do
-  "$PY" "$root/plots/stationary_figure2.py" "$OUT/$name.h5" "$OUT/figures/$name-figure2"
+  "$PY" "$root/plots/stationary_figure2.py" "$OUT/$name.h5" -o "$OUT/figures/$name-figure2"
   gnuplot -e "bin='$BIN'; file='$OUT/$name.h5'; out='$OUT/figures/$name-figure2-gnuplot.png'" "$root/plots/stationary_figure2.gp"
 done
-"$PY" "$root/plots/stationary_discovery.py" "$OUT/figures/stationary-discovery" \
+"$PY" "$root/plots/stationary_discovery.py" -o "$OUT/figures/stationary-discovery" \
   "$OUT/stationary-tanh-paper.h5" "$OUT/stationary-tanh-output-bias.h5" "$OUT/stationary-tanh-mean.h5"
 gnuplot -e "bin='$BIN'; file='$OUT/stationary-tanh-paper.h5'; out='$OUT/figures/stationary-discovery-gnuplot.png'" "$root/plots/stationary_discovery.gp"

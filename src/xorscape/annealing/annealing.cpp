@@ -1,9 +1,6 @@
 #include "xorscape/annealing/annealing.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <stdexcept>
 
@@ -75,15 +72,75 @@ void TrainingTrace::resize(int epochs, int dimension) {
   parameters.assign(static_cast<size_t>(epochs + 1) * dimension, 0.0);
 }
 
-template <class Model>
+namespace {
+
+// Parameter-epochs between two looks at the RunControl: about a millisecond of work, whatever
+// the model's size (every 10923 epochs of the two-ReLU model, every 4 of a network with n_h 4096).
+constexpr int kPollWork = 1 << 16;
+
+struct GateDecision {
+  bool open = false;
+  double amplitude = 0.0;
+};
+
+GateDecision decide(const NoiseRule& rule, const Temperature& temp) {
+  switch (rule.gate) {
+    case Gate::none: return {};
+    case Gate::temperature: return {temp.temperature > rule.threshold, temp.temperature * rule.base_noise};
+    case Gate::magnitude: return {temp.magnitude > rule.threshold, temp.magnitude * rule.base_noise};
+    case Gate::imbalance: return {temp.imbalance > rule.threshold, temp.imbalance * rule.base_noise};
+    case Gate::always: return {true, rule.constant_amplitude};
+  }
+  return {};
+}
+
+// Adds amplitude * eps to every parameter; returns the norm of the added vector and sets the
+// largest parameter magnitude afterwards.
+template <class Vector>
+double inject(Vector& theta, RandomStream& noise, double amplitude, double& largest) {
+  double squares = 0.0;
+  largest = 0.0;
+  for (auto& v : theta) {
+    const double e = noise.normal();
+    squares += e * e;
+    v += amplitude * e;
+    largest = std::max(largest, std::abs(v));
+  }
+  return amplitude * std::sqrt(squares);
+}
+
+template <class Vector>
+void record_epoch(TrainingTrace& trace, int t, double loss, double accuracy, const Temperature& temp,
+                  const Vector& theta) {
+  trace.loss[t] = loss;
+  trace.accuracy[t] = accuracy;
+  trace.magnitude[t] = temp.magnitude;
+  trace.imbalance[t] = temp.imbalance;
+  trace.temperature[t] = temp.temperature;
+  std::copy(theta.begin(), theta.end(), trace.parameters.begin() + static_cast<size_t>(t) * theta.size());
+}
+
+// The run stops at epoch t: a failure with accuracy 0, its later trace entries -1.
+void mark_diverged(TrainingResult& result, TrainingTrace* trace, int t) {
+  result.diverged = true;
+  result.final_accuracy = 0.0;
+  result.final_loss = std::numeric_limits<double>::infinity();
+  result.right.fill(false);
+  if (trace)
+    for (auto* v : {&trace->loss, &trace->accuracy, &trace->magnitude, &trace->imbalance, &trace->temperature})
+      std::fill(v->begin() + t + 1, v->end(), -1.0);
+}
+
+}  // namespace
+
+template <TrialModel Model>
 TrainingResult train(const Model& model, typename Model::Vector& theta, const TrainingSettings& settings,
                      const NoiseRule& rule, const RestartRule& restart, RandomStream& noise, RandomStream& restarts,
-                     TrainingTrace* trace) {
+                     TrainingTrace* trace, const RunControl& control) {
   using Vector = typename Model::Vector;
-  const int dimension = model.dimension();
   const int n = model.cases();
   const int epochs = settings.epochs;
-  Adam adam(dimension, AdamSettings{.learning_rate = settings.learning_rate});
+  Adam adam(model.dimension(), AdamSettings{.learning_rate = settings.learning_rate});
   Vector gradient = theta;
   std::array<double, 4> losses{}, outputs{};
   TrainingResult result;
@@ -91,7 +148,16 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
   double window_loss = std::numeric_limits<double>::infinity();
   const bool needs_temperature = rule.gate == Gate::temperature || rule.gate == Gate::magnitude ||
                                  rule.gate == Gate::imbalance || trace != nullptr;
+  const int poll_every = std::max(1, kPollWork / model.dimension());
+  int countdown = poll_every;
   for (int t = 0;; ++t) {
+    if (--countdown == 0) {
+      countdown = poll_every;
+      if (control.interrupted()) {
+        result.interrupted = true;
+        return result;
+      }
+    }
     const double loss = model.evaluate(theta, losses.data(), outputs.data(), gradient);
     int right = 0;
     for (int c = 0; c < n; ++c) {
@@ -102,14 +168,7 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
     if (right != n || !(loss < settings.converged_loss)) last_not_converged = t;
     Temperature temp;
     if (needs_temperature) temp = temperature(std::span<const double>(losses.data(), n));
-    if (trace) {
-      trace->loss[t] = loss;
-      trace->accuracy[t] = static_cast<double>(right) / n;
-      trace->magnitude[t] = temp.magnitude;
-      trace->imbalance[t] = temp.imbalance;
-      trace->temperature[t] = temp.temperature;
-      std::copy(theta.begin(), theta.end(), trace->parameters.begin() + static_cast<size_t>(t) * dimension);
-    }
+    if (trace) record_epoch(*trace, t, loss, static_cast<double>(right) / n, temp, theta);
     if (t == epochs) {
       result.final_loss = loss;
       result.final_accuracy = static_cast<double>(right) / n;
@@ -127,50 +186,17 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
       }
     }
     adam.step(theta, gradient);
-    double amplitude = 0.0;
-    bool open = false;
-    switch (rule.gate) {
-      case Gate::none: break;
-      case Gate::temperature:
-        open = temp.temperature > rule.threshold;
-        amplitude = temp.temperature * rule.base_noise;
-        break;
-      case Gate::magnitude:
-        open = temp.magnitude > rule.threshold;
-        amplitude = temp.magnitude * rule.base_noise;
-        break;
-      case Gate::imbalance:
-        open = temp.imbalance > rule.threshold;
-        amplitude = temp.imbalance * rule.base_noise;
-        break;
-      case Gate::always:
-        open = true;
-        amplitude = rule.constant_amplitude;
-        break;
-    }
-    if (open) {
-      double squares = 0.0, largest = 0.0;
-      for (auto& v : theta) {
-        const double e = noise.normal();
-        squares += e * e;
-        v += amplitude * e;
-        largest = std::max(largest, std::abs(v));
-      }
-      const double norm = amplitude * std::sqrt(squares);
-      ++result.injections;
-      result.noise_norm += norm;
-      result.noise_amplitude_sum += amplitude;
-      if (trace) trace->noise[t] = norm;
-      if (!(largest <= kDivergenceLimit)) {
-        result.diverged = true;
-        result.final_accuracy = 0.0;
-        result.final_loss = std::numeric_limits<double>::infinity();
-        result.right.fill(false);
-        if (trace)
-          for (auto* v : {&trace->loss, &trace->accuracy, &trace->magnitude, &trace->imbalance, &trace->temperature})
-            std::fill(v->begin() + t + 1, v->end(), -1.0);
-        return result;
-      }
+    const GateDecision gate = decide(rule, temp);
+    if (!gate.open) continue;
+    double largest = 0.0;
+    const double norm = inject(theta, noise, gate.amplitude, largest);
+    ++result.injections;
+    result.noise_norm += norm;
+    result.noise_amplitude_sum += gate.amplitude;
+    if (trace) trace->noise[t] = norm;
+    if (!(largest <= kDivergenceLimit)) {
+      mark_diverged(result, trace, t);
+      return result;
     }
   }
   result.all_right_epoch = last_not_right < epochs ? last_not_right + 1 : -1;
@@ -180,15 +206,19 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
 
 template TrainingResult train<TwoReluModel>(const TwoReluModel&, TwoReluModel::Vector&, const TrainingSettings&,
                                             const NoiseRule&, const RestartRule&, RandomStream&, RandomStream&,
-                                            TrainingTrace*);
+                                            TrainingTrace*, const RunControl&);
 template TrainingResult train<NetworkModel>(const NetworkModel&, NetworkModel::Vector&, const TrainingSettings&,
                                             const NoiseRule&, const RestartRule&, RandomStream&, RandomStream&,
-                                            TrainingTrace*);
+                                            TrainingTrace*, const RunControl&);
 
 // ---- the experiment --------------------------------------------------------------------
 
 int ExperimentSpec::dimension() const {
   return model == ModelKind::two_relu ? TwoReluModel::kDimension : architecture.dimension();
+}
+
+std::vector<std::string> ExperimentSpec::parameter_names() const {
+  return model == ModelKind::two_relu ? TwoReluModel::parameter_names() : ParameterLayout(architecture.n_hidden).names();
 }
 
 ExperimentResult::ExperimentResult(const ExperimentSpec& spec)
@@ -219,13 +249,19 @@ enum StreamKey : std::uint64_t { kInitStream = 1, kNoiseStream = 2, kRestartStre
 struct GateResult {
   std::array<double, 3> parameters{};
   int separated_epoch = -1;
+  bool interrupted = false;
 };
-GateResult train_gate(const Dataset& data, const std::array<bool, 4>& route, double learning_rate, int epochs) {
+GateResult train_gate(const Dataset& data, const std::array<bool, 4>& route, double learning_rate, int epochs,
+                      const RunControl& control) {
   GateResult gate;
   Adam adam(3, AdamSettings{.learning_rate = learning_rate});
   std::array<double, 3> gradient{};
   int last_wrong = -1;
   for (int t = 0;; ++t) {
+    if ((t & 0xFFFF) == 0xFFFF && control.interrupted()) {
+      gate.interrupted = true;
+      return gate;
+    }
     gradient = {0.0, 0.0, 0.0};
     bool all_routed = true;
     for (int m = 0; m < 4; ++m) {
@@ -257,30 +293,73 @@ NetworkModel make_model<NetworkModel>(const ExperimentSpec& spec, std::span<cons
   return NetworkModel(spec.architecture, spec.data, cases);
 }
 
-template <class Model>
-void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult& result) {
+// All arms of one unit (sweep point, seed index s): every arm starts from the same initial
+// parameters and draws the same noise; constant-noise matches its paired eda run's noise budget
+// and reflection starts from its paired baseline run.
+template <TrialModel Model>
+class UnitRunner {
+ public:
   using Vector = typename Model::Vector;
-  const SweepPoint& sp = spec.points[point];
-  const Model model = make_model<Model>(spec);
-  const int dimension = model.dimension();
-  Vector initial{};
-  if constexpr (!std::is_same_v<Vector, std::array<double, TwoReluModel::kDimension>>) initial.resize(dimension);
-  {
-    RandomStream init(spec.seed, {static_cast<std::uint64_t>(s), kInitStream});
-    initialise(model, initial, init, sp.init_scale, spec.center);
-  }
-  std::copy(initial.begin(), initial.end(),
-            result.initial_parameters.begin() + (static_cast<size_t>(point) * spec.seeds + s) * dimension);
-  const TrainingSettings settings{sp.learning_rate, spec.epochs, spec.converged_loss};
-  const NoiseRule eda_rule{Gate::temperature, sp.threshold, sp.base_noise, 0.0};
 
-  auto train_arm = [&](const NoiseRule& rule, const RestartRule& restart, Vector& theta, TrainingTrace* trace) {
-    theta = initial;
-    RandomStream noise(spec.seed, {static_cast<std::uint64_t>(s), kNoiseStream});
-    RandomStream restarts(spec.seed, {static_cast<std::uint64_t>(s), kRestartStream});
-    return train(model, theta, settings, rule, restart, noise, restarts, trace);
-  };
-  auto record_of = [&](const TrainingResult& r, const Vector& theta) {
+  UnitRunner(const ExperimentSpec& spec, int point, int s, ExperimentResult& result, const RunControl& control)
+      : spec_(spec), point_(point), s_(s), result_(result), control_(control), sweep_(spec.points[point]),
+        model_(make_model<Model>(spec)), dimension_(model_.dimension()),
+        settings_{sweep_.learning_rate, spec.epochs, spec.converged_loss}, traced_(s < spec.traced()) {}
+
+  // False when a stop interrupted one of the runs (nothing of this unit counts then).
+  bool run() {
+    initial_ = new_vector();
+    RandomStream init(spec_.seed, {static_cast<std::uint64_t>(s_), kInitStream});
+    initialise(model_, initial_, init, sweep_.init_scale, spec_.center);
+    std::copy(initial_.begin(), initial_.end(),
+              result_.initial_parameters.begin() + (static_cast<size_t>(point_) * spec_.seeds + s_) * dimension_);
+    if (wants(Arm::baseline) || wants(Arm::reflection)) {
+      if (traced_) {
+        baseline_trace_.resize(spec_.epochs, dimension_);
+        baseline_trace_used_ = &baseline_trace_;
+      }
+      baseline_ = train_arm(NoiseRule{}, RestartRule{}, baseline_theta_, traced_ ? &baseline_trace_ : nullptr);
+      if (baseline_.interrupted) return false;
+      if (wants(Arm::baseline)) store(Arm::baseline, record_of(baseline_, baseline_theta_), baseline_theta_, baseline_trace_used_);
+    }
+    if (wants(Arm::eda) || wants(Arm::constant_noise)) {
+      TrainingTrace* t = trace_for(Arm::eda);
+      const NoiseRule eda_rule{Gate::temperature, sweep_.threshold, sweep_.base_noise, 0.0};
+      eda_ = train_arm(eda_rule, RestartRule{}, eda_theta_, t);
+      if (eda_.interrupted) return false;
+      if (wants(Arm::eda)) store(Arm::eda, record_of(eda_, eda_theta_), eda_theta_, t);
+    }
+    for (Arm arm : spec_.arms) {
+      if (arm == Arm::baseline || arm == Arm::eda) continue;
+      if (!(arm == Arm::reflection ? run_reflection() : run_control(arm))) return false;
+    }
+    return true;
+  }
+
+ private:
+  Vector new_vector() const {
+    Vector v{};
+    if constexpr (!std::is_same_v<Vector, std::array<double, TwoReluModel::kDimension>>) v.resize(dimension_);
+    return v;
+  }
+  bool wants(Arm arm) const { return std::find(spec_.arms.begin(), spec_.arms.end(), arm) != spec_.arms.end(); }
+  int arm_index(Arm arm) const {
+    return static_cast<int>(std::find(spec_.arms.begin(), spec_.arms.end(), arm) - spec_.arms.begin());
+  }
+  TrainingTrace* trace_for(Arm arm) {
+    if (!traced_ || !wants(arm)) return nullptr;
+    trace_.resize(spec_.epochs, dimension_);
+    return &trace_;
+  }
+
+  TrainingResult train_arm(const NoiseRule& rule, const RestartRule& restart, Vector& theta, TrainingTrace* trace) const {
+    theta = initial_;
+    RandomStream noise(spec_.seed, {static_cast<std::uint64_t>(s_), kNoiseStream});
+    RandomStream restarts(spec_.seed, {static_cast<std::uint64_t>(s_), kRestartStream});
+    return train(model_, theta, settings_, rule, restart, noise, restarts, trace, control_);
+  }
+
+  RunRecord record_of(const TrainingResult& r, const Vector& theta) const {
     RunRecord record;
     record.accuracy = r.final_accuracy;
     record.loss = r.final_loss;
@@ -289,8 +368,8 @@ void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult
     record.injections = r.injections;
     record.noise_norm = r.noise_norm;
     record.restarts = r.restarts;
-    record.parameter_count = dimension;
-    const Diagnosis d = diagnose(model, theta);
+    record.parameter_count = dimension_;
+    const Diagnosis d = diagnose(model_, theta);
     record.failure = d.failure;
     record.dead_points = d.dead_points;
     if (r.diverged) {
@@ -299,153 +378,130 @@ void run_unit_for(const ExperimentSpec& spec, int point, int s, ExperimentResult
       record.loss = -1.0;  // not finite: stored as the missing value
     }
     return record;
-  };
+  }
 
-  // Runs the arms depend on: constant-noise matches eda's noise, reflection starts from baseline.
-  const auto wants = [&](Arm arm) { return std::find(spec.arms.begin(), spec.arms.end(), arm) != spec.arms.end(); };
-  TrainingResult baseline, eda;
-  Vector baseline_theta = initial, eda_theta = initial;
-  const bool traced = s < spec.traced();
-  auto arm_index = [&](Arm arm) {
-    return static_cast<int>(std::find(spec.arms.begin(), spec.arms.end(), arm) - spec.arms.begin());
-  };
-  TrainingTrace trace;
-  auto trace_for = [&](Arm arm) -> TrainingTrace* {
-    if (!traced || !wants(arm)) return nullptr;
-    trace.resize(spec.epochs, dimension);
-    return &trace;
-  };
-  auto store = [&](Arm arm, const RunRecord& record, const Vector& theta, const TrainingTrace* t) {
-    const int a = arm_index(arm);
-    result.runs[result.run_index(point, a, s)] = record;
-    std::copy(theta.begin(), theta.end(), result.final_parameters.begin() + result.run_index(point, a, s) * dimension);
+  void store(Arm arm, const RunRecord& record, const Vector& theta, const TrainingTrace* t) {
+    const size_t run = result_.run_index(point_, arm_index(arm), s_);
+    result_.runs[run] = record;
+    std::copy(theta.begin(), theta.end(), result_.final_parameters.begin() + run * dimension_);
     if (!t) return;
-    const size_t offset = result.trace_offset(point, a, s);
-    std::copy(t->loss.begin(), t->loss.end(), result.trace_loss.begin() + offset);
-    std::copy(t->accuracy.begin(), t->accuracy.end(), result.trace_accuracy.begin() + offset);
-    std::copy(t->magnitude.begin(), t->magnitude.end(), result.trace_magnitude.begin() + offset);
-    std::copy(t->imbalance.begin(), t->imbalance.end(), result.trace_imbalance.begin() + offset);
-    std::copy(t->temperature.begin(), t->temperature.end(), result.trace_temperature.begin() + offset);
-    std::copy(t->noise.begin(), t->noise.end(), result.trace_noise.begin() + offset);
-    std::copy(t->parameters.begin(), t->parameters.end(), result.trace_parameters.begin() + offset * dimension);
-  };
+    const size_t offset = result_.trace_offset(point_, arm_index(arm), s_);
+    std::copy(t->loss.begin(), t->loss.end(), result_.trace_loss.begin() + offset);
+    std::copy(t->accuracy.begin(), t->accuracy.end(), result_.trace_accuracy.begin() + offset);
+    std::copy(t->magnitude.begin(), t->magnitude.end(), result_.trace_magnitude.begin() + offset);
+    std::copy(t->imbalance.begin(), t->imbalance.end(), result_.trace_imbalance.begin() + offset);
+    std::copy(t->temperature.begin(), t->temperature.end(), result_.trace_temperature.begin() + offset);
+    std::copy(t->noise.begin(), t->noise.end(), result_.trace_noise.begin() + offset);
+    std::copy(t->parameters.begin(), t->parameters.end(), result_.trace_parameters.begin() + offset * dimension_);
+  }
 
-  TrainingTrace baseline_trace;
-  const TrainingTrace* baseline_trace_used = nullptr;
-  if (wants(Arm::baseline) || wants(Arm::reflection)) {
-    if (traced) {
-      baseline_trace.resize(spec.epochs, dimension);
-      baseline_trace_used = &baseline_trace;
-    }
-    baseline = train_arm(NoiseRule{}, RestartRule{}, baseline_theta, traced ? &baseline_trace : nullptr);
-    if (wants(Arm::baseline))
-      store(Arm::baseline, record_of(baseline, baseline_theta), baseline_theta, baseline_trace_used);
-  }
-  if (wants(Arm::eda) || wants(Arm::constant_noise)) {
-    TrainingTrace* t = trace_for(Arm::eda);
-    eda = train_arm(eda_rule, RestartRule{}, eda_theta, t);
-    if (wants(Arm::eda)) store(Arm::eda, record_of(eda, eda_theta), eda_theta, t);
-  }
-  for (Arm arm : spec.arms) {
-    if (arm == Arm::baseline || arm == Arm::eda) continue;
+  // constant-noise, magnitude-only, imbalance-only and restart.
+  bool run_control(Arm arm) {
     TrainingTrace* t = trace_for(arm);
-    Vector theta = initial;
+    Vector theta = initial_;
+    TrainingResult r;
     if (arm == Arm::constant_noise) {
       // Same average noise amplitude per epoch as the paired eda run, spent every epoch.
-      const NoiseRule rule{Gate::always, 0.0, 0.0, eda.noise_amplitude_sum / spec.epochs};
-      const TrainingResult r = train_arm(rule, RestartRule{}, theta, t);
-      store(arm, record_of(r, theta), theta, t);
+      r = train_arm(NoiseRule{Gate::always, 0.0, 0.0, eda_.noise_amplitude_sum / spec_.epochs}, RestartRule{}, theta, t);
     } else if (arm == Arm::magnitude_only || arm == Arm::imbalance_only) {
-      const NoiseRule rule{arm == Arm::magnitude_only ? Gate::magnitude : Gate::imbalance, sp.threshold, sp.base_noise,
-                           0.0};
-      const TrainingResult r = train_arm(rule, RestartRule{}, theta, t);
-      store(arm, record_of(r, theta), theta, t);
-    } else if (arm == Arm::restart) {
-      const RestartRule restart{true, spec.restart_window, spec.restart_tolerance, sp.init_scale, spec.center};
-      const TrainingResult r = train_arm(NoiseRule{}, restart, theta, t);
-      store(arm, record_of(r, theta), theta, t);
-    } else if (arm == Arm::reflection) {
-      RunRecord record = record_of(baseline, baseline_theta);
-      if (!record.success()) {
-        // Error reflection: a second model of the same kind trained on the misclassified
-        // cases only, and a gate that routes inputs to it; both train for the same epochs.
-        std::vector<int> errors;
-        std::array<bool, 4> route{};
-        for (int c = 0; c < 4; ++c)
-          if (!baseline.right[c]) {
-            errors.push_back(c);
-            route[c] = true;
-          }
-        const Model error_model = make_model<Model>(spec, errors);
-        Vector error_theta{};
-        if constexpr (!std::is_same_v<Vector, std::array<double, TwoReluModel::kDimension>>) error_theta.resize(dimension);
-        RandomStream init(spec.seed, {static_cast<std::uint64_t>(s), kReflectionStream});
-        initialise(model, error_theta, init, sp.init_scale, spec.center);
-        RandomStream unused(spec.seed, {static_cast<std::uint64_t>(s), kNoiseStream});
-        const TrainingResult err = train(error_model, error_theta, settings, NoiseRule{}, RestartRule{}, unused, unused);
-        const GateResult gate = train_gate(spec.data, route, sp.learning_rate, spec.epochs);
-        std::array<bool, 4> right{};
-        std::array<bool, 4> dead{};
-        double loss = 0.0;
-        int n_right = 0;
-        for (int c = 0; c < 4; ++c) {
-          const Example& e = model.example(c);
-          const bool to_error = gate.parameters[0] * e.x1 + gate.parameters[1] * e.x2 + gate.parameters[2] > 0.0;
-          const Vector& used = to_error ? error_theta : baseline_theta;
-          const double y = model.output(used, e.x1, e.x2);
-          right[c] = model.right(y, e.target);
-          dead[c] = model.dead(used, e.x1, e.x2);
-          loss += 0.25 * (y - e.target) * (y - e.target);
-          n_right += right[c];
+      const NoiseRule rule{arm == Arm::magnitude_only ? Gate::magnitude : Gate::imbalance, sweep_.threshold,
+                           sweep_.base_noise, 0.0};
+      r = train_arm(rule, RestartRule{}, theta, t);
+    } else {
+      const RestartRule restart{true, spec_.restart_window, spec_.restart_tolerance, sweep_.init_scale, spec_.center};
+      r = train_arm(NoiseRule{}, restart, theta, t);
+    }
+    if (r.interrupted) return false;
+    store(arm, record_of(r, theta), theta, t);
+    return true;
+  }
+
+  // Error reflection: when the baseline run failed, a second model of the same kind trained on
+  // the misclassified cases only, and a gate that routes inputs to it; both train for the same
+  // epochs. Its trace is that of the base run (the second phase trains other models).
+  bool run_reflection() {
+    trace_for(Arm::reflection);
+    RunRecord record = record_of(baseline_, baseline_theta_);
+    if (!record.success()) {
+      std::vector<int> errors;
+      std::array<bool, 4> route{};
+      for (int c = 0; c < 4; ++c)
+        if (!baseline_.right[c]) {
+          errors.push_back(c);
+          route[c] = true;
         }
-        record.accuracy = n_right / 4.0;
-        record.loss = loss;
-        record.parameter_count = 2 * dimension + 3;
-        record.dead_points = 0;
-        for (int c = 0; c < 4; ++c) record.dead_points += !right[c] && dead[c];
-        record.failure = n_right == 4 ? FailureKind::none
-                                      : record.dead_points > 0 ? FailureKind::dead_point : FailureKind::other;
-        // Epochs: the base run, then the later of the two second-phase convergence epochs.
-        record.convergence_epoch = -1;
-        record.all_right_epoch = -1;
-        if (n_right == 4 && err.all_right_epoch >= 0 && gate.separated_epoch >= 0) {
-          record.all_right_epoch = spec.epochs + std::max(err.all_right_epoch, gate.separated_epoch);
-          if (loss < spec.converged_loss && err.convergence_epoch >= 0)
-            record.convergence_epoch = spec.epochs + std::max(err.convergence_epoch, gate.separated_epoch);
-        }
-      }
-      // Its trace is that of the base run (the second phase trains other models).
-      store(arm, record, baseline_theta, baseline_trace_used);
+      const Model error_model = make_model<Model>(spec_, errors);
+      Vector error_theta = new_vector();
+      RandomStream init(spec_.seed, {static_cast<std::uint64_t>(s_), kReflectionStream});
+      initialise(model_, error_theta, init, sweep_.init_scale, spec_.center);
+      RandomStream unused(spec_.seed, {static_cast<std::uint64_t>(s_), kNoiseStream});
+      const TrainingResult err =
+          train(error_model, error_theta, settings_, NoiseRule{}, RestartRule{}, unused, unused, nullptr, control_);
+      if (err.interrupted) return false;
+      const GateResult gate = train_gate(spec_.data, route, sweep_.learning_rate, spec_.epochs, control_);
+      if (gate.interrupted) return false;
+      routed_record(record, err, gate, error_theta);
+    }
+    store(Arm::reflection, record, baseline_theta_, baseline_trace_used_);
+    return true;
+  }
+
+  // The combined predictor: each case goes to the error model where the gate routes it there.
+  void routed_record(RunRecord& record, const TrainingResult& err, const GateResult& gate, const Vector& error_theta) const {
+    std::array<bool, 4> right{}, dead{};
+    double loss = 0.0;
+    int n_right = 0;
+    for (int c = 0; c < 4; ++c) {
+      const Example& e = model_.example(c);
+      const bool to_error = gate.parameters[0] * e.x1 + gate.parameters[1] * e.x2 + gate.parameters[2] > 0.0;
+      const Vector& used = to_error ? error_theta : baseline_theta_;
+      const double y = model_.output(used, e.x1, e.x2);
+      right[c] = model_.right(y, e.target);
+      dead[c] = model_.dead(used, e.x1, e.x2);
+      loss += 0.25 * (y - e.target) * (y - e.target);
+      n_right += right[c];
+    }
+    record.accuracy = n_right / 4.0;
+    record.loss = loss;
+    record.parameter_count = 2 * dimension_ + 3;
+    record.dead_points = 0;
+    for (int c = 0; c < 4; ++c) record.dead_points += !right[c] && dead[c];
+    record.failure = n_right == 4 ? FailureKind::none : record.dead_points > 0 ? FailureKind::dead_point : FailureKind::other;
+    // Epochs: the base run, then the later of the two second-phase convergence epochs.
+    record.convergence_epoch = -1;
+    record.all_right_epoch = -1;
+    if (n_right == 4 && err.all_right_epoch >= 0 && gate.separated_epoch >= 0) {
+      record.all_right_epoch = spec_.epochs + std::max(err.all_right_epoch, gate.separated_epoch);
+      if (loss < spec_.converged_loss && err.convergence_epoch >= 0)
+        record.convergence_epoch = spec_.epochs + std::max(err.convergence_epoch, gate.separated_epoch);
     }
   }
-}
+
+  const ExperimentSpec& spec_;
+  const int point_, s_;
+  ExperimentResult& result_;
+  const RunControl& control_;
+  const SweepPoint& sweep_;
+  const Model model_;
+  const int dimension_;
+  const TrainingSettings settings_;
+  const bool traced_;
+  Vector initial_{};
+  Vector baseline_theta_{}, eda_theta_{};
+  TrainingResult baseline_, eda_;
+  TrainingTrace trace_, baseline_trace_;
+  const TrainingTrace* baseline_trace_used_ = nullptr;
+};
 
 }  // namespace
 
-void run_unit(const ExperimentSpec& spec, int point, int seed_index, ExperimentResult& result) {
-  if (spec.model == ModelKind::two_relu)
-    run_unit_for<TwoReluModel>(spec, point, seed_index, result);
-  else
-    run_unit_for<NetworkModel>(spec, point, seed_index, result);
-  result.done[static_cast<size_t>(point) * spec.seeds + seed_index] = 1;
-}
-
-void run_units(const ExperimentSpec& spec, std::span<const std::int64_t> units, ExperimentResult& result,
-               const std::function<bool()>& should_stop, const std::function<void(std::int64_t)>& report) {
-  std::atomic<std::int64_t> finished{0};
-  std::atomic<bool> stop{false};
-  const auto count = static_cast<std::int64_t>(units.size());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t i = 0; i < count; ++i) {
-    if (stop.load(std::memory_order_relaxed)) continue;
-    const std::int64_t unit = units[i];
-    run_unit(spec, static_cast<int>(unit / spec.seeds), static_cast<int>(unit % spec.seeds), result);
-    const std::int64_t now = ++finished;
-    if (omp_get_thread_num() == 0) {
-      if (report) report(now);
-      if (should_stop && should_stop()) stop = true;
-    }
-  }
+bool run_unit(const ExperimentSpec& spec, int point, int seed_index, ExperimentResult& result,
+              const RunControl& control) {
+  const bool finished = spec.model == ModelKind::two_relu
+                            ? UnitRunner<TwoReluModel>(spec, point, seed_index, result, control).run()
+                            : UnitRunner<NetworkModel>(spec, point, seed_index, result, control).run();
+  if (finished) result.done[static_cast<size_t>(point) * spec.seeds + seed_index] = 1;
+  return finished;
 }
 
 // ---- summary ---------------------------------------------------------------------------
@@ -501,6 +557,72 @@ ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result,
   }
   if (baseline >= 0 && arm != baseline) s.mcnemar_p = mcnemar_exact_p(s.rescued, s.broken);
   return s;
+}
+
+ConvergenceCdf convergence_cdf(const ExperimentSpec& spec, const ExperimentResult& result) {
+  const bool reflection = std::find(spec.arms.begin(), spec.arms.end(), Arm::reflection) != spec.arms.end();
+  const int last = reflection ? 2 * spec.epochs : spec.epochs;
+  const int G = std::min(last + 1, 1001);
+  ConvergenceCdf cdf;
+  cdf.epochs.resize(G);
+  for (int g = 0; g < G; ++g) cdf.epochs[g] = std::round(static_cast<double>(last) * g / (G - 1));
+  cdf.fraction.assign(static_cast<size_t>(result.points) * result.arms * G, 0.0);
+  for (int p = 0; p < result.points; ++p)
+    for (int a = 0; a < result.arms; ++a) {
+      std::vector<double> epochs;
+      std::int64_t n = 0;
+      for (int s = 0; s < result.seeds; ++s) {
+        if (!result.done[static_cast<size_t>(p) * result.seeds + s]) continue;
+        ++n;
+        const RunRecord& x = result.run(p, a, s);
+        if (x.success() && x.convergence_epoch >= 0) epochs.push_back(x.convergence_epoch);
+      }
+      std::sort(epochs.begin(), epochs.end());
+      for (int g = 0; g < G; ++g) {
+        const auto count = std::upper_bound(epochs.begin(), epochs.end(), cdf.epochs[g]) - epochs.begin();
+        cdf.fraction[(static_cast<size_t>(p) * result.arms + a) * G + g] =
+            n > 0 ? static_cast<double>(count) / static_cast<double>(n) : 0.0;
+      }
+    }
+  return cdf;
+}
+
+std::optional<RescueExample> find_rescue_example(const ExperimentSpec& spec, const ExperimentResult& result) {
+  const auto find_arm = [&](Arm arm) {
+    const auto at = std::find(spec.arms.begin(), spec.arms.end(), arm);
+    return at == spec.arms.end() ? -1 : static_cast<int>(at - spec.arms.begin());
+  };
+  const int base = find_arm(Arm::baseline), eda = find_arm(Arm::eda);
+  if (base < 0 || eda < 0) return std::nullopt;
+  for (int p = 0; p < result.points; ++p)
+    for (int s = 0; s < result.traced; ++s)
+      if (result.done[static_cast<size_t>(p) * result.seeds + s] && !result.run(p, base, s).success() &&
+          result.run(p, eda, s).success())
+        return RescueExample{p, s};
+  return std::nullopt;
+}
+
+std::vector<double> hidden_unit_lines(const ExperimentSpec& spec, std::span<const double> theta) {
+  const int units = spec.hidden_units();
+  const ParameterLayout layout(units);
+  std::vector<double> rows;
+  for (int i = 0; i < units; ++i) {
+    if (spec.model == ModelKind::two_relu)
+      rows.insert(rows.end(), theta.begin() + 3 * i, theta.begin() + 3 * i + 3);
+    else
+      rows.insert(rows.end(), {theta[layout.w1(i, 0)], theta[layout.w1(i, 1)], theta[layout.b1(i)]});
+  }
+  return rows;
+}
+
+ExperimentSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result) {
+  ExperimentSummary summary;
+  summary.arm_count = result.arms;
+  for (int p = 0; p < result.points; ++p)
+    for (int a = 0; a < result.arms; ++a) summary.arms.push_back(summarize(spec, result, p, a));
+  summary.cdf = convergence_cdf(spec, result);
+  summary.rescue = find_rescue_example(spec, result);
+  return summary;
 }
 
 }  // namespace xorscape::annealing

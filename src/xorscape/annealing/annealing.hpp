@@ -14,8 +14,8 @@
 // For EDA the gate is T > threshold and s = T * base_noise.
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +26,7 @@
 #include "xorscape/core/dataset.hpp"
 #include "xorscape/core/network.hpp"
 #include "xorscape/core/rng.hpp"
+#include "xorscape/core/run_control.hpp"
 
 namespace xorscape::annealing {
 
@@ -79,7 +80,7 @@ struct RestartRule {
 
 // The initial parameters: the model's fan-in uniform law with the given scale or, with a
 // non-empty center, center + U(-scale, scale) per parameter (scale is then a half-width).
-template <class Model>
+template <TrialModel Model>
 void initialise(const Model& model, typename Model::Vector& theta, RandomStream& rng, double scale,
                 std::span<const double> center) {
   if (center.empty()) {
@@ -117,15 +118,21 @@ struct TrainingResult {
   // Noise drove a parameter beyond kDivergenceLimit in magnitude: the run stops there,
   // counts as a failure with accuracy 0, and its later trace entries hold -1.
   bool diverged = false;
+  // A stop (SIGINT/SIGTERM, RunControl::interrupted()) arrived before the last epoch: the rest
+  // of the result is meaningless and the run is redone after a resume.
+  bool interrupted = false;
   std::array<bool, 4> right{};  // per training case at the end
 };
 inline constexpr double kDivergenceLimit = 1e30;
 
-// Trains theta in place. noise draws eps; restarts draws re-initialisations.
-template <class Model>
+// Trains theta in place. noise draws eps; restarts draws re-initialisations. Every 2^16
+// parameter-epochs it asks control.interrupted() (a signal or request_stop(), not the checkpoint
+// deadline: a run longer than --checkpoint-every must still finish) and returns early with
+// `interrupted` set, so a stop is honoured within a second even in a run of 1e8 epochs.
+template <TrialModel Model>
 TrainingResult train(const Model& model, typename Model::Vector& theta, const TrainingSettings& settings,
                      const NoiseRule& noise_rule, const RestartRule& restart_rule, RandomStream& noise,
-                     RandomStream& restarts, TrainingTrace* trace = nullptr);
+                     RandomStream& restarts, TrainingTrace* trace = nullptr, const RunControl& control = RunControl());
 
 // ---- the paired experiment -------------------------------------------------------------
 
@@ -151,11 +158,16 @@ struct ExperimentSpec {
   std::vector<Arm> arms{Arm::baseline, Arm::eda};
   // Initialise around this point (size D) with half-width init_scale instead of the fan-in law.
   std::vector<double> center;
+  std::string center_source;  // how the center was named, and why its values differ from what was
+  std::string center_note;    // named (published rows 3 and 4); provenance only, not in the identity
   int seeds = 50;
   std::uint64_t seed = 1;
   int traces = 0;  // per-epoch traces for seed indices 0..traces-1 of every arm and point
   int dimension() const;
   int traced() const { return traces < seeds ? traces : seeds; }
+  // The D parameter names (TwoReluModel's, or the network's in the paper's order).
+  std::vector<std::string> parameter_names() const;
+  int hidden_units() const { return model == ModelKind::two_relu ? 2 : architecture.n_hidden; }
 };
 
 enum class FailureKind : std::int32_t { none = 0, dead_point = 1, other = 2, diverged = 3 };
@@ -169,7 +181,7 @@ struct Diagnosis {
   int dead_points = 0;
   FailureKind failure = FailureKind::none;
 };
-template <class Model>
+template <TrialModel Model>
 Diagnosis diagnose(const Model& model, const typename Model::Vector& theta) {
   Diagnosis d;
   int n_right = 0;
@@ -226,15 +238,11 @@ struct ExperimentResult {
   std::int64_t completed_units() const;
 };
 
-// Runs every arm of unit (point, seed_index) and stores the records. Thread-safe for
-// distinct units; the numbers depend only on spec and the unit.
-void run_unit(const ExperimentSpec& spec, int point, int seed_index, ExperimentResult& result);
-// Runs the given units (point * seeds + seed_index) in parallel (OpenMP, dynamic schedule).
-// Stops early, leaving later units undone, when should_stop() returns true; after every
-// unit finished on thread 0, report(units finished so far in this call) and then
-// should_stop() are called (only ever from that one thread).
-void run_units(const ExperimentSpec& spec, std::span<const std::int64_t> units, ExperimentResult& result,
-               const std::function<bool()>& should_stop = {}, const std::function<void(std::int64_t)>& report = {});
+// Runs every arm of unit (point, seed_index), stores the records and marks the unit done.
+// Thread-safe for distinct units; the numbers depend only on spec and the unit. Returns false,
+// leaving the unit not done, when control.interrupted() stopped one of its runs part-way.
+bool run_unit(const ExperimentSpec& spec, int point, int seed_index, ExperimentResult& result,
+              const RunControl& control = RunControl());
 
 // ---- summary ---------------------------------------------------------------------------
 
@@ -258,5 +266,36 @@ struct ArmSummary {
   double mean_injections = 0.0, mean_noise_norm = 0.0, mean_restarts = 0.0, mean_parameter_count = 0.0;
 };
 ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result, int point, int arm);
+
+// Cumulative distribution of the convergence epochs: for every (point, arm), the fraction of all
+// its runs that converged by each epoch of a grid of at most 1001 epochs from 0 to the last
+// possible convergence epoch (2 x epochs with the reflection arm, whose second phase counts too).
+struct ConvergenceCdf {
+  std::vector<double> epochs;    // the grid, G values
+  std::vector<double> fraction;  // [point * arms + arm][g]
+};
+ConvergenceCdf convergence_cdf(const ExperimentSpec& spec, const ExperimentResult& result);
+
+// The first traced initialisation (points in order) that baseline fails and eda solves: the
+// example of the rescue figures. None when either arm is missing or nothing was rescued.
+struct RescueExample {
+  int point = 0;
+  int seed_index = 0;
+};
+std::optional<RescueExample> find_rescue_example(const ExperimentSpec& spec, const ExperimentResult& result);
+
+// The hidden units of a parameter vector as rows (w_1, w_2, b): unit i's line
+// w_1 x1 + w_2 x2 + b = 0 in the input plane.
+std::vector<double> hidden_unit_lines(const ExperimentSpec& spec, std::span<const double> theta);
+
+// Everything a file stores about the runs beyond the runs themselves.
+struct ExperimentSummary {
+  int arm_count = 0;
+  std::vector<ArmSummary> arms;  // [point * arm_count + arm]
+  ConvergenceCdf cdf;
+  std::optional<RescueExample> rescue;
+  const ArmSummary& at(int point, int arm) const { return arms[static_cast<size_t>(point) * arm_count + arm]; }
+};
+ExperimentSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result);
 
 }  // namespace xorscape::annealing

@@ -1,19 +1,10 @@
 #pragma once
-// The models the annealing trial runner trains, behind one small compile-time interface
-// (so the six-parameter inner loop of the two-ReLU model inlines and allocates nothing):
-//
-//   using Vector;                        parameter vector type
-//   int dimension() const;
-//   int cases() const;                   number of training cases (4, or fewer for error reflection)
-//   const Example& example(int c) const; the c-th training case
-//   double evaluate(theta, losses, outputs, gradient) const;
-//       per-case squared errors l_c = (yhat_c - y_c)^2 and outputs yhat_c for c < cases(),
-//       the gradient of the mean loss (1/n) sum_c l_c, returns that mean
-//   double output(theta, x1, x2) const;
-//   bool right(output, target) const;    classification: output above the cut means class "high"
-//   bool dead(theta, x1, x2) const;      every hidden pre-activation <= 0 (sends no gradient)
-//   void initialise(theta, rng, scale) const;
+// The models the annealing trial runner trains, behind one small compile-time interface, the
+// TrialModel concept below (so the six-parameter inner loop of the two-ReLU model inlines and
+// allocates nothing).
 #include <array>
+#include <concepts>
+#include <ranges>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +18,33 @@ namespace xorscape::annealing {
 // The class cut of a dataset: midway between its two target values (0.5 for xor and
 // xor-centered, 0 for xor-pm). An output above the cut means the higher target.
 double class_cut(const Dataset& data);
+
+// What train(), diagnose() and the experiment need of a model:
+//   Vector                                  the parameter vector: a contiguous range of doubles
+//   dimension(), cases()                    parameters; training cases (4, or fewer for error reflection)
+//   example(c)                              the c-th training case
+//   evaluate(theta, losses, outputs, gradient)
+//       per-case squared errors l_c = (yhat_c - y_c)^2 and outputs yhat_c for c < cases(), the
+//       gradient of the mean loss (1/n) sum_c l_c; returns that mean
+//   output(theta, x1, x2)                   the prediction for one input
+//   right(output, target)                   classification: output above the cut means class "high"
+//   dead(theta, x1, x2)                     every hidden pre-activation <= 0 (the case sends no gradient)
+//   initialise(theta, rng, scale)           the model's own initial law (fan-in uniform)
+template <class M>
+concept TrialModel =
+    std::ranges::contiguous_range<typename M::Vector> &&
+    std::same_as<std::ranges::range_value_t<typename M::Vector>, double> &&
+    requires(const M& model, typename M::Vector& theta, const typename M::Vector& fixed, double* values,
+             RandomStream& rng, double x, int c) {
+      { model.dimension() } -> std::convertible_to<int>;
+      { model.cases() } -> std::convertible_to<int>;
+      { model.example(c) } -> std::convertible_to<const Example&>;
+      { model.evaluate(fixed, values, values, theta) } -> std::convertible_to<double>;
+      { model.output(fixed, x, x) } -> std::convertible_to<double>;
+      { model.right(x, x) } -> std::convertible_to<bool>;
+      { model.dead(fixed, x, x) } -> std::convertible_to<bool>;
+      model.initialise(theta, rng, x);
+    };
 
 // y = ReLU(w0 . x + b0) + ReLU(w1 . x + b1), the model of the annealing articles.
 // theta = (w0_1, w0_2, b0, w1_1, w1_2, b1).
@@ -116,5 +134,8 @@ class NetworkModel {
   double cut_ = 0.5;
   mutable std::vector<double> case_gradient_;
 };
+
+static_assert(TrialModel<TwoReluModel>);
+static_assert(TrialModel<NetworkModel>);
 
 }  // namespace xorscape::annealing

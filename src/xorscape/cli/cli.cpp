@@ -366,8 +366,12 @@ ParameterPoint point_from_file(const std::string& option, const std::string& tex
     } else {
       throw std::invalid_argument("is not an xorscape output with parameter points");
     }
-    if (root.has_attribute("center_note") && (tool == "xorscape-slice" || tool == "xorscape-trajectory"))
-      point.note = root.attribute_string("center_note");
+    // A point that IS the file's center or initialisation keeps the note saying why it differs
+    // from a printed Table 2 row; a trained or moved point does not.
+    const bool center = selector.has("center") || (selector.empty() && (tool == "xorscape-slice" || tool == "xorscape-converge"));
+    const bool initial = selector.has("initial");
+    if (center && root.has_attribute("center_note")) point.note = root.attribute_string("center_note");
+    if (initial && tool == "xorscape-train" && root.has_attribute("init_note")) point.note = root.attribute_string("init_note");
   } catch (const UsageError&) {
     throw;
   } catch (const std::exception& e) {
@@ -406,7 +410,7 @@ ParameterPoint parse_point_impl(const std::string& option, const std::string& te
       return {s.parameters, "published solution " + text + " (Table 2)", s.note};
     }
     const std::string file_part = split_file_selector(text).first;
-    if (h5::is_hdf5_file(file_part) || file_part.size() > 3 && (file_part.ends_with(".h5") || file_part.ends_with(".hdf5")))
+    if (h5::is_hdf5_file(file_part) || (file_part.size() > 3 && (file_part.ends_with(".h5") || file_part.ends_with(".hdf5"))))
       return point_from_file(option, text, network, check_network);
     if (text.find('=') != std::string::npos) return {parse_parameter_assignments(text, layout), "name=value list", ""};
     return {read_parameter_file(text, layout), "parameter file " + text, ""};

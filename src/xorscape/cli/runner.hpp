@@ -48,11 +48,30 @@ bool stderr_is_terminal();
 void finish_progress(const Tool& tool);
 }  // namespace runner_detail
 
+// Where a job's result goes.
+enum class OutputMode {
+  new_file,         // OUTPUT is written afresh (provenance, then write(root)); without a checkpoint,
+                    // an existing OUTPUT is a finished run
+  update_existing,  // OUTPUT exists and write(root) changes it atomically (h5::UpdateFile), e.g. the
+                    // trajectories xorscape-trajectory --into adds to a slice file; its root keeps
+                    // its own provenance
+};
+
+// run_job with the output named by the tool rather than by -o (the checkpoint is OUTPUT.checkpoint.h5).
+template <io::Resumable Job>
+int run_job(const Tool& tool, Job& job, const std::filesystem::path& output, OutputMode mode,
+            const std::function<void(const h5::Group&)>& write);
+
 template <io::Resumable Job>
 int run_job(const Tool& tool, Job& job, const std::function<void(const h5::Group&)>& write) {
+  return run_job(tool, job, tool.output(), OutputMode::new_file, write);
+}
+
+template <io::Resumable Job>
+int run_job(const Tool& tool, Job& job, const std::filesystem::path& output, OutputMode mode,
+            const std::function<void(const h5::Group&)>& write) {
   namespace fs = std::filesystem;
   using Clock = std::chrono::steady_clock;
-  const fs::path output = tool.output();
   const fs::path checkpoint = io::checkpoint_path(output);
   h5::remove_stale_temporaries(output);
   h5::remove_stale_temporaries(checkpoint);
@@ -66,7 +85,7 @@ int run_job(const Tool& tool, Job& job, const std::function<void(const h5::Group
       char done[32];
       std::snprintf(done, sizeof done, "%.0f %%", 100.0 * job.fraction_done());
       runner_detail::note(tool, "continuing from " + checkpoint.string() + " (" + done + " done)");
-    } else if (fs::exists(output)) {
+    } else if (mode == OutputMode::new_file && fs::exists(output)) {
       bool more = false;
       if constexpr (Extendable<Job>) {
         try {
@@ -83,9 +102,11 @@ int run_job(const Tool& tool, Job& job, const std::function<void(const h5::Group
         return 0;
       }
       runner_detail::note(tool, "extending " + output.string());
-    } else {
+    } else if (mode == OutputMode::new_file) {
       throw UsageError("--resume", "nothing to resume: neither '" + checkpoint.string() + "' nor '" +
                                        output.string() + "' exists");
+    } else {
+      throw UsageError("--resume", "nothing to resume: '" + checkpoint.string() + "' does not exist");
     }
   }
   RunControl& control = tool.control();
@@ -112,10 +133,16 @@ int run_job(const Tool& tool, Job& job, const std::function<void(const h5::Group
     }
   }
   runner_detail::finish_progress(tool);
-  h5::OutputFile file(output, true);
-  file.write_provenance(tool.provenance());
-  write(file.root());
-  file.commit();
+  if (mode == OutputMode::new_file) {
+    h5::OutputFile file(output, true);
+    file.write_provenance(tool.provenance());
+    write(file.root());
+    file.commit();
+  } else {
+    h5::UpdateFile file(output);
+    write(file.root());
+    file.commit();
+  }
   std::error_code ignored;
   fs::remove(checkpoint, ignored);
   return 0;

@@ -1,9 +1,15 @@
 #pragma once
 // RunControl: the one object every long computation receives. It answers "stop now?" and
 // receives progress ("done of total"). There are no global flags in the library: a computation
-// polls control.stop_requested() inside its loops (often enough that a stop is honoured within
-// a second) and leaves its state consistent when it returns early; it reports
-// control.progress(done, total) from any thread.
+// polls it inside its loops (often enough that a stop is honoured within a second) and leaves
+// its state consistent when it returns early; it reports control.progress(done, total) from any
+// thread. Two questions, because a checkpoint deadline must never cost work:
+//   stop_requested()  stop at the next point where the state can be saved without losing work
+//                     (a boundary between work units, or anywhere for a job whose state is
+//                     saveable at any step); true for a due checkpoint as for an interruption
+//   interrupted()     stop even inside a work unit, which is then dropped and redone after
+//                     --resume; true only for a signal or request_stop(), never for a deadline
+//                     (a unit longer than the checkpoint interval must still finish)
 //
 // What makes stop_requested() true:
 //   request_stop()            a caller (tests, a "stop after N units" aid, an error elsewhere)

@@ -1,7 +1,5 @@
 #include "xorscape/entropy/entropy.hpp"
 
-#include <omp.h>
-
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
@@ -14,7 +12,8 @@
 namespace xorscape::entropy {
 
 LossBinning::LossBinning(double lo, double hi, int bins, double fine_until, int fine_bins)
-    : lo_(lo), hi_(hi), fine_until_(lo), fine_bins_(0), coarse_bins_(bins) {
+    : lo_(lo), hi_(hi), fine_until_(lo), fine_bins_(0), coarse_bins_(bins), requested_bins_(bins),
+      requested_fine_until_(fine_until) {
   if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi)) throw std::invalid_argument("loss range is empty");
   if (bins < 1) throw std::invalid_argument("need at least one bin");
   if (fine_bins > 0 && fine_until > lo) {
@@ -94,6 +93,16 @@ Box symmetric_box(int dimension, double half_width) {
   return Box{std::vector<double>(dimension, -half_width), std::vector<double>(dimension, half_width)};
 }
 
+void check_box(const Box& box) {
+  if (box.lower.size() != box.upper.size() || box.lower.empty()) throw std::invalid_argument("the box has no dimensions");
+  for (int k = 0; k < box.dimension(); ++k) {
+    const double width = box.upper[k] - box.lower[k];
+    if (!std::isfinite(width) || !(width > 0.0))
+      throw std::invalid_argument("the width of coordinate " + std::to_string(k) + " is not a finite positive number");
+  }
+  if (!std::isfinite(box.ln_volume())) throw std::invalid_argument("the box's ln volume is not finite");
+}
+
 void normalise_ln_g(std::vector<double>& ln_g, const std::vector<std::uint8_t>& known, const LossBinning& binning,
                     double ln_volume) {
   double top = -std::numeric_limits<double>::infinity();
@@ -108,81 +117,12 @@ void normalise_ln_g(std::vector<double>& ln_g, const std::vector<std::uint8_t>& 
     if (known[b]) ln_g[b] += shift;
 }
 
-SimpleSamplingResult simple_sample(const XorLoss& loss, const Box& box, const LossBinning& binning,
-                                   const SimpleSamplingSpec& spec, const std::function<bool()>& should_stop) {
-  if (spec.samples < 1 || spec.block < 1) throw std::invalid_argument("need at least one sample");
-  if (box.dimension() != loss.dimension()) throw std::invalid_argument("box and network dimensions differ");
-  const int D = loss.dimension();
-  const int nb = binning.bins();
-  const std::int64_t blocks = (spec.samples + spec.block - 1) / spec.block;
-  SimpleSamplingResult result;
-  result.counts.assign(nb, 0);
-  result.min_loss = std::numeric_limits<double>::infinity();
-  result.max_loss = -std::numeric_limits<double>::infinity();
-  std::int64_t min_index = std::numeric_limits<std::int64_t>::max();
-  std::int64_t drawn = 0;
-  bool stopped = false;
-  const kernels::SimdLevel level = kernels::detect_simd_level();
-#pragma omp parallel
-  {
-    std::vector<std::int64_t> counts(nb, 0);
-    std::vector<double> points(static_cast<size_t>(D) * spec.block), losses(spec.block);
-    double local_min = std::numeric_limits<double>::infinity(), local_max = -local_min;
-    std::int64_t local_min_index = std::numeric_limits<std::int64_t>::max(), local_drawn = 0;
-    std::vector<double> local_min_point(D);
-#pragma omp for schedule(dynamic, 4)
-    for (std::int64_t block = 0; block < blocks; ++block) {
-      bool stop_now = false;
-#pragma omp atomic read
-      stop_now = stopped;
-      if (stop_now) continue;
-      if (should_stop && should_stop()) {
-#pragma omp atomic write
-        stopped = true;
-        continue;
-      }
-      const std::int64_t begin = block * spec.block;
-      const int n = static_cast<int>(std::min<std::int64_t>(spec.block, spec.samples - begin));
-      RandomStream rng(spec.seed, {0x5153ULL, static_cast<std::uint64_t>(block)});
-      // Point j, parameter k at points[k * block + j] (structure of arrays for the kernel).
-      for (int j = 0; j < n; ++j)
-        for (int k = 0; k < D; ++k) points[static_cast<size_t>(k) * spec.block + j] = rng.uniform(box.lower[k], box.upper[k]);
-      kernels::batch_loss(loss, points.data(), spec.block, n, losses.data(), kNonrandomizedBatch, level);
-      for (int j = 0; j < n; ++j) {
-        const double L = losses[j];
-        const int b = binning.index(L);
-        if (b >= 0) ++counts[b];
-        local_max = std::max(local_max, L);
-        if (L < local_min || (L == local_min && begin + j < local_min_index)) {
-          local_min = L;
-          local_min_index = begin + j;
-          for (int k = 0; k < D; ++k) local_min_point[k] = points[static_cast<size_t>(k) * spec.block + j];
-        }
-      }
-      local_drawn += n;
-    }
-#pragma omp critical(xorscape_simple_sample_merge)
-    {
-      for (int b = 0; b < nb; ++b) result.counts[b] += counts[b];
-      drawn += local_drawn;
-      result.max_loss = std::max(result.max_loss, local_max);
-      if (local_min < result.min_loss || (local_min == result.min_loss && local_min_index < min_index)) {
-        result.min_loss = local_min;
-        min_index = local_min_index;
-        result.min_point = local_min_point;
-      }
-    }
-  }
-  result.samples = drawn;
-  result.stopped = stopped;
-  return result;
-}
-
-SampledEntropy sampled_entropy(const SimpleSamplingResult& result, const LossBinning& binning, double ln_volume) {
+SampledEntropy sampled_entropy(const std::vector<std::int64_t>& counts, std::int64_t samples, const LossBinning& binning,
+                               double ln_volume) {
   SampledEntropy s;
-  const double n = static_cast<double>(result.samples);
+  const double n = static_cast<double>(samples);
   for (int b = 0; b < binning.bins(); ++b) {
-    const auto c = result.counts[b];
+    const auto c = counts[b];
     if (c <= 0) continue;
     const double p = c / n;
     s.bin.push_back(b);
@@ -321,6 +261,7 @@ Box parse_box(const std::string& text, const ParameterLayout& layout, double def
     }
     if (used != s.size() || s.empty() || !std::isfinite(v) || v <= 0.0)
       throw std::invalid_argument("'" + s + "' is not a half-width above 0");
+    if (!std::isfinite(2.0 * v)) throw std::invalid_argument("the box width 2 x " + s + " overflows");
     return v;
   };
   std::stringstream in(text);
@@ -402,33 +343,42 @@ CombinedEntropy combine_estimates(const std::vector<std::vector<double>>& ln_g,
     }
     c.each.push_back(std::move(v));
   }
-  c.mean.assign(n, 0.0);
-  c.spread.assign(n, 0.0);
-  for (int i = 0; i < n; ++i) {
-    for (int k = 0; k < K; ++k) c.mean[i] += c.each[k][i] / K;
-    if (K > 1) {
+  MeanAndSpread m = mean_and_spread(c.each, 0, static_cast<std::size_t>(K));
+  c.mean = std::move(m.mean);
+  c.spread = std::move(m.spread);
+  return c;
+}
+
+MeanAndSpread mean_and_spread(const std::vector<std::vector<double>>& rows, std::size_t from, std::size_t count) {
+  if (count == 0 || from + count > rows.size()) throw std::invalid_argument("no rows to average");
+  const std::size_t n = rows[from].size();
+  MeanAndSpread m{std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = 0; k < count; ++k) m.mean[i] += rows[from + k][i] / count;
+    if (count > 1) {
       double s = 0.0;
-      for (int k = 0; k < K; ++k) s += (c.each[k][i] - c.mean[i]) * (c.each[k][i] - c.mean[i]);
-      c.spread[i] = std::sqrt(s / (K - 1));
+      for (std::size_t k = 0; k < count; ++k)
+        s += (rows[from + k][i] - m.mean[i]) * (rows[from + k][i] - m.mean[i]);
+      m.spread[i] = std::sqrt(s / (count - 1));
     }
   }
-  return c;
+  return m;
 }
 
 }  // namespace xorscape::entropy
 
-#include <chrono>
-
 namespace xorscape::entropy {
 
-double simple_sampling_rate(int n_hidden, std::int64_t samples) {
-  const XorLoss loss(Architecture{n_hidden, Activation::sigmoid, Activation::sigmoid}, dataset_by_name("xor"));
-  const Box box = symmetric_box(loss.dimension(), 10.0);
-  const LossBinning binning(0.0, 1.0, 1000);
-  simple_sample(loss, box, binning, SimpleSamplingSpec{std::min<std::int64_t>(samples, 100000), 1, 4096});
-  const auto start = std::chrono::steady_clock::now();
-  simple_sample(loss, box, binning, SimpleSamplingSpec{samples, 2, 4096});
-  return samples / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+EntropyProblem make_problem(XorLoss loss, Box box, LossBinning binning) {
+  check_box(box);
+  if (box.dimension() != loss.dimension()) throw std::invalid_argument("box and network dimensions differ");
+  if (binning.lo() != 0.0) throw std::invalid_argument("the loss binning must start at 0");
+  std::ostringstream id;
+  const Architecture& a = loss.architecture();
+  id << "n_h " << a.n_hidden << " hidden " << to_string(a.hidden) << " output " << to_string(a.output) << " data "
+     << loss.dataset().name << " box " << box.describe() << " " << binning.describe();
+  const double top = binning.hi();
+  return EntropyProblem{std::move(loss), std::move(box), binning, top, id.str()};
 }
 
 }  // namespace xorscape::entropy

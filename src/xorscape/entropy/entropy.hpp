@@ -4,15 +4,15 @@
 // integral g(L) dL = box volume, simple sampling, joining of overlapping windows, and the
 // microcanonical inflection-point analysis of S(L) (beta = dS/dL, gamma = d beta/dL).
 //
-// The Wang-Landau / multicanonical sampler lives in entropy_wanglandau.hpp; the energy
-// functions it samples (the XOR network with incremental updates, and |x|^2 for tests)
-// in entropy_models.hpp.
+// Simple sampling lives in simple_sampling.hpp, the Wang-Landau / multicanonical sampler in
+// wanglandau.hpp (its job and the combined estimate in wanglandau_job.hpp), the energy functions
+// it samples (the XOR network with incremental updates, and |x|^2 for tests) in models.hpp, and
+// the file layouts in entropy_file.hpp.
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "xorscape/kernels/kernels.hpp"
 #include "xorscape/core/network.hpp"
 
 namespace xorscape::entropy {
@@ -44,12 +44,18 @@ class LossBinning {
   double hi() const { return hi_; }
   double fine_until() const { return fine_until_; }
   int fine_bins() const { return fine_bins_; }
+  // The constructor's bins and fine_until: LossBinning(lo(), hi(), requested_bins(),
+  // requested_fine_until(), fine_bins()) is this binning again (files store these).
+  int requested_bins() const { return requested_bins_; }
+  double requested_fine_until() const { return requested_fine_until_; }
   // A text form for checkpoints and provenance.
   std::string describe() const;
 
  private:
   double lo_, hi_, fine_until_;
   int fine_bins_, coarse_bins_;
+  int requested_bins_;
+  double requested_fine_until_;
   double fine_inverse_width_, coarse_inverse_width_;
 };
 
@@ -68,33 +74,15 @@ struct Box {
 };
 // [-R, R]^D.
 Box symmetric_box(int dimension, double half_width);
+// Throws std::invalid_argument when a width upper - lower is not a finite positive number or the
+// ln volume is not finite. (The volume itself is never formed: e^{ln V} exceeds the double range
+// for large D, e.g. D = 193 at R = 20, and is not needed.)
+void check_box(const Box& box);
 
 // ln g normalised so that sum_b g_b * width_b over the bins where `known` is set equals
 // exp(ln_volume). Works in ln space (log-sum-exp), so g may span thousands of e-folds.
 void normalise_ln_g(std::vector<double>& ln_g, const std::vector<std::uint8_t>& known, const LossBinning& binning,
                     double ln_volume);
-
-// ---------------------------------------------------------------- simple sampling
-struct SimpleSamplingSpec {
-  std::int64_t samples = 10000000;
-  std::uint64_t seed = 1;
-  int block = 4096;  // samples per random stream (streams keyed by block index)
-};
-
-struct SimpleSamplingResult {
-  std::vector<std::int64_t> counts;  // per bin
-  std::int64_t samples = 0;          // drawn (all land in a bin: the binning covers [0, L_max])
-  double min_loss = 0.0;
-  double max_loss = 0.0;
-  std::vector<double> min_point;  // the parameters of the smallest loss seen
-  bool stopped = false;           // true when should_stop ended the run early
-};
-
-// N uniform points in the box, evaluated with kernels::batch_loss, histogrammed.
-// Identical at any thread count (streams keyed by block; integer counts; ties of the
-// minimum broken by sample index). `should_stop` is polled between blocks.
-SimpleSamplingResult simple_sample(const XorLoss& loss, const Box& box, const LossBinning& binning,
-                                   const SimpleSamplingSpec& spec, const std::function<bool()>& should_stop = {});
 
 // S_b = ln(counts_b / (N width_b)) + ln V for bins with counts; error of S_b from the binomial
 // variance of counts_b: sqrt((1 - p_b) / counts_b), p_b = counts_b / N.
@@ -102,7 +90,8 @@ struct SampledEntropy {
   std::vector<int> bin;  // bins with counts > 0
   std::vector<double> loss, entropy, error;
 };
-SampledEntropy sampled_entropy(const SimpleSamplingResult& result, const LossBinning& binning, double ln_volume);
+SampledEntropy sampled_entropy(const std::vector<std::int64_t>& counts, std::int64_t samples, const LossBinning& binning,
+                               double ln_volume);
 
 // ---------------------------------------------------------------- windows
 // Joins overlapping windows' ln g into one curve: neighbours are shifted to agree at the
@@ -156,12 +145,25 @@ struct CombinedEntropy {
   std::vector<std::vector<double>> each;  // K x bins of the span
   int interpolated = 0;
 };
+// Mean and sample standard deviation (0 for one row) of rows [from, from + count) of `rows`, bin by bin.
+struct MeanAndSpread {
+  std::vector<double> mean, spread;
+};
+MeanAndSpread mean_and_spread(const std::vector<std::vector<double>>& rows, std::size_t from, std::size_t count);
 CombinedEntropy combine_estimates(const std::vector<std::vector<double>>& ln_g,
                                   const std::vector<std::vector<std::uint8_t>>& known, const LossBinning& binning);
 }  // namespace xorscape::entropy
 
 namespace xorscape::entropy {
-// Evaluations per second (wall clock, all threads) of simple sampling for the sigmoid XOR network
-// with n_hidden hidden neurons, box R = 10, 1000 bins, `samples` points after a short warm-up.
-double simple_sampling_rate(int n_hidden, std::int64_t samples);
+// The density-of-loss problem: the network's loss on the nonrandomized batch, the box, the bins
+// over [0, the largest loss the output activation allows].
+struct EntropyProblem {
+  XorLoss loss;
+  Box box;
+  LossBinning binning;
+  double loss_upper_bound;
+  std::string identity;  // one line naming all of the above (checkpoints resume only the same)
+};
+// Checks the box (check_box) and its dimension; the binning must start at 0.
+EntropyProblem make_problem(XorLoss loss, Box box, LossBinning binning);
 }  // namespace xorscape::entropy

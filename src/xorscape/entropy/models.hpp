@@ -1,17 +1,14 @@
 #pragma once
-// Energy functions for the Wang-Landau sampler (entropy_wanglandau.hpp). A model is a value
-// type that holds a state x inside a box and answers, for a move of one coordinate, the energy
-// the moved state would have:
-//   int dimension() const;   double lower(int k) const;   double upper(int k) const;
-//   double set_state(std::span<const double> x);   // full evaluation; returns the energy
-//   double propose(int k, double value);           // energy with x_k = value (tentative)
-//   void accept();                                 // make the last proposal the state
-//   double energy() const;   const std::vector<double>& state() const;
-// Models are copied (one per walker) and swapped between walkers in replica exchange.
+// Energy functions for the Wang-Landau sampler (entropy/wanglandau.hpp) and the SamplerModel
+// concept that says what the sampler needs of one: a value type holding a state x inside a box
+// that answers, for a move of one coordinate, the energy the moved state would have. Models are
+// copied (one per walker) and swapped between walkers in replica exchange.
 #include <array>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -21,6 +18,24 @@
 #include "xorscape/core/network.hpp"
 
 namespace xorscape::entropy {
+
+template <class M>
+concept SamplerModel = std::copyable<M> && requires(M model, const M& fixed, int k, double value,
+                                                     std::span<const double> x) {
+  { fixed.dimension() } -> std::convertible_to<int>;
+  { fixed.lower(k) } -> std::convertible_to<double>;   // the box of coordinate k
+  { fixed.upper(k) } -> std::convertible_to<double>;
+  { model.set_state(x) } -> std::convertible_to<double>;      // full evaluation; returns the energy
+  { model.propose(k, value) } -> std::convertible_to<double>; // energy with x_k = value (tentative)
+  model.accept();                                              // the last proposal becomes the state
+  { fixed.energy() } -> std::convertible_to<double>;
+  { fixed.state() } -> std::convertible_to<const std::vector<double>&>;
+  // The quantities a model updates incrementally carry rounding that a fresh evaluation would
+  // not reproduce; cache() returns them and restore(state, cache) rebuilds the model bit for bit
+  // (a checkpoint taken between two steps continues exactly).
+  { fixed.cache() } -> std::convertible_to<std::vector<double>>;
+  model.restore(x, x);
+};
 
 namespace detail {
 // 2^(j/64), j = 0..63, for sampler_exp.
@@ -115,6 +130,27 @@ class XorNetworkModel {
     for (int m = 0; m < 4; ++m) e_[m] = squared_error(m, u_[m]);
     energy_ = total(e_);
     return energy_;
+  }
+
+  // z and h per hidden unit and example, u and e per example, the energy.
+  std::vector<double> cache() const {
+    std::vector<double> c(z_);
+    c.insert(c.end(), h_.begin(), h_.end());
+    c.insert(c.end(), u_, u_ + 4);
+    c.insert(c.end(), e_, e_ + 4);
+    c.push_back(energy_);
+    return c;
+  }
+  void restore(std::span<const double> x, std::span<const double> cache) {
+    if (static_cast<int>(x.size()) != dimension() || cache.size() != 8 * static_cast<std::size_t>(n_) + 9)
+      throw std::invalid_argument("the saved model does not fit this network");
+    x_.assign(x.begin(), x.end());
+    const double* c = cache.data();
+    z_.assign(c, c + 4 * n_);
+    h_.assign(c + 4 * n_, c + 8 * n_);
+    std::copy(c + 8 * n_, c + 8 * n_ + 4, u_);
+    std::copy(c + 8 * n_ + 4, c + 8 * n_ + 8, e_);
+    energy_ = c[8 * n_ + 8];
   }
 
   double propose(int k, double value) {
@@ -229,6 +265,12 @@ class SquaredNormModel {
     for (double v : x_) energy_ += v * v;
     return energy_;
   }
+  std::vector<double> cache() const { return {energy_}; }  // summed incrementally
+  void restore(std::span<const double> x, std::span<const double> cache) {
+    if (x.size() != x_.size() || cache.size() != 1) throw std::invalid_argument("the saved model does not fit");
+    x_.assign(x.begin(), x.end());
+    energy_ = cache[0];
+  }
   double propose(int k, double value) {
     k_ = k;
     value_ = value;
@@ -252,5 +294,8 @@ class SquaredNormModel {
   int k_ = 0;
   double value_ = 0.0, new_energy_ = 0.0;
 };
+
+static_assert(SamplerModel<XorNetworkModel>);
+static_assert(SamplerModel<SquaredNormModel>);
 
 }  // namespace xorscape::entropy

@@ -3,7 +3,7 @@
 // optionally with the 1/t schedule (Belardinelli & Pereyra, PRE 75, 046701), replica exchange
 // between overlapping energy windows (Vogel, Li, Wuest & Landau, PRL 110, 210603) and a
 // multicanonical production run with the fixed weights 1/g (Berg & Neuhaus) that refines ln g
-// from its histogram. Generic over the energy function (a Model, see entropy_models.hpp).
+// from its histogram. Generic over the energy function (a SamplerModel, entropy/models.hpp).
 //
 // Structure, per independent run:
 //   1. discovery: one walker over the whole binning at ln f = ln_f_initial until its histogram is
@@ -14,29 +14,30 @@
 //      neighbours between rounds.
 //   3. production: fixed weights, histogram H; ln g_refined = ln g + ln H.
 // All walkers of all runs advance in rounds of `round_steps` steps; a round is the unit of
-// parallel work (OpenMP over walkers), of replica exchange and of checkpointing. Each walker
-// draws from its own stream keyed by (run, window), exchanges from streams keyed by
-// (run, round, pair): the result depends on the seed only, never on the thread count. A
-// distributed version would give each rank its walkers and exchange energies and ln g values
+// parallel work (OpenMP over walkers) and of replica exchange. Each walker draws from its own
+// stream keyed by (run, window), exchanges from streams keyed by (run, round, pair): the result
+// depends on the seed only, never on the thread count. A stop (RunControl) is honoured inside a
+// round, every kPollSteps steps of a walker and after every newly found bin (which costs O(bins)):
+// the walker keeps the steps it still owes the round (round_left), so the next advance, in this
+// process or after load(), finishes that same round and the exchange schedule is unchanged.
+// save()/load() store the whole state, models included bit for bit (SamplerModel::cache).
+// A distributed version would give each rank its walkers and exchange energies and ln g values
 // of neighbours between rounds: Walker and advance_walker need no change for that.
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <vector>
 
+#include "xorscape/core/rng.hpp"
+#include "xorscape/core/run_control.hpp"
 #include "xorscape/entropy/entropy.hpp"
 #include "xorscape/entropy/models.hpp"
-#include "xorscape/core/rng.hpp"
+#include "xorscape/io/h5.hpp"
 
 namespace xorscape::entropy {
 
@@ -53,7 +54,7 @@ struct WangLandauSpec {
   double overlap = 0.75;          // fraction of a window shared with its neighbour
   int runs = 1;                   // independent runs (mean and spread of S)
   std::uint64_t seed = 1;
-  std::int64_t round_steps = 1 << 18;   // steps per walker between exchanges (and checkpoints)
+  std::int64_t round_steps = 1 << 18;   // steps per walker between exchanges
   std::int64_t check_interval = 0;      // steps between flatness checks; 0: 20 x window bins, >= 10^4
   std::int64_t discovery_steps = 100000000;  // cap on the discovery phase of each run
   std::int64_t production_steps = 0;    // multicanonical steps per window (0: no production run)
@@ -64,11 +65,11 @@ struct WangLandauSpec {
 
 enum class Phase : std::int32_t { discovery = 0, wang_landau = 1, production = 2, done = 3 };
 
-// One random walker confined to the bins [first, first + count).
-template <class Model>
-struct Walker {
-  explicit Walker(Model m) : model(std::move(m)) {}
-  Model model;
+// Steps of a walker between two polls of the RunControl (well under a millisecond).
+inline constexpr std::int64_t kPollSteps = 4096;
+
+// What a walker confined to the bins [first, first + count) records besides its model.
+struct WalkerRecord {
   RandomStream rng{0};
   int first = 0, count = 0;
   int bin = 0;  // current bin (global index)
@@ -79,6 +80,7 @@ struct Walker {
   std::int64_t steps = 0;             // steps in the current phase
   std::int64_t since_check = 0;
   std::int64_t check_interval = 10000;
+  std::int64_t round_left = 0;        // steps the walker still owes the current round
   std::vector<double> ln_g;
   std::vector<std::int64_t> histogram;   // Wang-Landau histogram since the last ln f change
   std::vector<std::int64_t> production;  // production-run histogram
@@ -90,12 +92,28 @@ struct Walker {
   double max_energy = -std::numeric_limits<double>::infinity();
   std::vector<double> min_state;
   std::vector<double> log_steps, log_ln_f;  // ln f after each change, against the phase's steps
-  // Discovery only: one state per bin (bins x D), the first seen there.
-  std::vector<double> representative;
-  std::vector<std::uint8_t> has_representative;
+  // Discovery only: the first state seen in each bin, row representative_row[b] of representatives
+  // (-1: none yet); rows of D values in the order the bins were first reached, so the memory grows
+  // with the bins reached rather than with the binning.
+  std::vector<std::int32_t> representative_row;
+  std::vector<double> representatives;
 
   int local(int global_bin) const { return global_bin - first; }
   bool inside(int global_bin) const { return global_bin >= first && global_bin < first + count; }
+};
+
+// One random walker: its record and its model (the energy function at its current state).
+template <SamplerModel Model>
+struct Walker : WalkerRecord {
+  explicit Walker(Model m) : model(std::move(m)) {}
+  Model model;
+};
+
+// What a run records besides its walkers.
+struct RunRecord {
+  Phase phase = Phase::discovery;
+  std::vector<double> discovery_log_steps, discovery_log_ln_f;
+  std::vector<std::int64_t> exchanges_tried, exchanges_accepted;
 };
 
 // Everything one run produces; ln g arrays span the whole binning and are normalised to the box
@@ -114,58 +132,81 @@ struct RunResult {
   std::vector<double> log_steps, log_ln_f;
 };
 
-template <class Model>
+// The checkpoint layout of the sampler's state (wanglandau.cpp): one group per run and per walker,
+// every array along an index axis of its group.
+namespace checkpoint {
+struct SamplerCounters {
+  std::int64_t round = 0, total_steps = 0;
+  bool round_open = false;
+  std::int64_t runs = 0;
+};
+void save_counters(const h5::Group& group, const SamplerCounters& counters);
+SamplerCounters load_counters(const h5::Group& group);
+std::string run_name(std::size_t run);
+std::string walker_name(std::size_t walker);
+void save_run(const h5::Group& group, const RunRecord& run, std::size_t walkers);
+// Returns the number of walkers of the run.
+std::size_t load_run(const h5::Group& group, RunRecord& run);
+void save_walker(const h5::Group& group, const WalkerRecord& walker, const std::vector<double>& state,
+                 const std::vector<double>& cache);
+// Fills the record; state and cache receive the model's.
+void load_walker(const h5::Group& group, WalkerRecord& walker, std::vector<double>& state, std::vector<double>& cache);
+}  // namespace checkpoint
+
+template <SamplerModel Model>
 class ReplicaExchangeWangLandau {
  public:
-  // `identity` describes the model (network, box...): a checkpoint only resumes the same identity.
-  ReplicaExchangeWangLandau(Model prototype, LossBinning binning, WangLandauSpec spec, std::string identity,
-                            double ln_volume);
+  ReplicaExchangeWangLandau(Model prototype, LossBinning binning, WangLandauSpec spec, double ln_volume);
 
-  // Advances round by round until every run is finished (returns true) or should_stop() is true
-  // between rounds (returns false). after_round is called after each round (checkpoint timing).
-  bool run(const std::function<bool()>& should_stop = {}, const std::function<void()>& after_round = {});
+  // Advances round by round until every run is finished or control asks to stop (then it returns
+  // within kPollSteps steps of each walker, possibly inside a round; the state can be saved).
+  // Every call makes progress: each walker owing steps does at least one poll interval of them.
+  // Reports control.progress(progress(), 1) after every round.
+  void advance(const RunControl& control = RunControl());
   bool finished() const;
   // A rough fraction of the work done (ln f progress), for progress display.
   double progress() const;
   std::int64_t total_steps() const { return total_steps_; }
   std::int64_t rounds() const { return round_; }
 
-  void save(const std::filesystem::path& path) const;  // atomic (temporary + rename)
-  void load(const std::filesystem::path& path);        // throws if the identity differs
+  // The whole state (walkers with their models, random streams, histograms, ln g, logs,
+  // representatives, counters); load() throws std::runtime_error for a state that does not fit
+  // this sampler's runs and models. Identities (settings) are the caller's to compare.
+  void save(const h5::Group& group) const;
+  void load(const h5::Group& group);
 
   RunResult result(int run) const;
   const LossBinning& binning() const { return binning_; }
   const WangLandauSpec& spec() const { return spec_; }
+  double ln_volume() const { return ln_volume_; }
   int windows_used(int run) const { return static_cast<int>(runs_[run].walkers.size()); }
 
  private:
-  struct RunState {
-    Phase phase = Phase::discovery;
+  struct RunState : RunRecord {
     std::vector<Walker<Model>> walkers;  // discovery: one; later: one per window
-    std::vector<double> discovery_log_steps, discovery_log_ln_f;
-    std::vector<std::int64_t> exchanges_tried, exchanges_accepted;
   };
   Walker<Model> make_walker(int run, int window_key, int first, int count, Phase phase) const;
   void start_windows(int run);
+  void open_round();
+  void close_round();
   void exchange(int run);
   void transitions(int run);
 
   Model prototype_;
   LossBinning binning_;
   WangLandauSpec spec_;
-  std::string identity_;
   double ln_volume_;
   std::vector<RunState> runs_;
   std::int64_t round_ = 0;
   std::int64_t total_steps_ = 0;
+  bool round_open_ = false;  // the walkers are inside round round_ (round_left says how far)
 };
 
 // ------------------------------------------------------------------ the walker's steps
 
 namespace detail {
 
-template <class Model>
-void new_bin(Walker<Model>& w, int i) {
+inline void new_bin(WalkerRecord& w, int i) {
   // A bin seen for the first time gets the smallest ln g of the bins already known (so the
   // walker is not pushed out of it) and the flatness count restarts: ln f is not reduced until
   // the histogram is flat over the enlarged set of bins.
@@ -178,8 +219,7 @@ void new_bin(Walker<Model>& w, int i) {
   std::fill(w.histogram.begin(), w.histogram.end(), 0);
 }
 
-template <class Model>
-bool histogram_flat(const Walker<Model>& w, double flatness) {
+inline bool histogram_flat(const WalkerRecord& w, double flatness) {
   std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
   double sum = 0.0;
   int n = 0;
@@ -192,7 +232,7 @@ bool histogram_flat(const Walker<Model>& w, double flatness) {
   return n > 0 && lowest > 0 && static_cast<double>(lowest) >= flatness * sum / n;
 }
 
-template <class Model>
+template <SamplerModel Model>
 void adapt_steps(Walker<Model>& w, double target) {
   const int D = w.model.dimension();
   for (int k = 0; k < D; ++k) {
@@ -205,7 +245,11 @@ void adapt_steps(Walker<Model>& w, double target) {
   }
 }
 
-template <class Model>
+// The Wang-Landau part of a check: ln f halved on a flat histogram, or 1/t once it is below
+// (visited bins) / steps; convergence at ln_f_final.
+void wang_landau_check(WalkerRecord& w, const WangLandauSpec& spec);
+
+template <SamplerModel Model>
 void check(Walker<Model>& w, const WangLandauSpec& spec, std::int64_t discovery_cap) {
   w.since_check = 0;
   if (w.phase == Phase::production) {
@@ -217,52 +261,26 @@ void check(Walker<Model>& w, const WangLandauSpec& spec, std::int64_t discovery_
     if (histogram_flat(w, spec.flatness) || w.steps >= discovery_cap) w.phase = Phase::done;
     return;
   }
-  // Wang-Landau.
-  if (!w.one_over_t) {
-    if (histogram_flat(w, spec.flatness)) {
-      w.ln_f *= 0.5;
-      std::fill(w.histogram.begin(), w.histogram.end(), 0);
-      const double inverse_time = static_cast<double>(w.visited_count) / static_cast<double>(w.steps);
-      if (spec.schedule == Schedule::one_over_t && w.ln_f < inverse_time) {
-        w.one_over_t = true;
-        w.ln_f = inverse_time;
-      }
-      w.log_steps.push_back(static_cast<double>(w.steps));
-      w.log_ln_f.push_back(w.ln_f);
-    }
-  } else {
-    // Belardinelli-Pereyra: ln f = 1/t with t = steps / bins, refreshed at every check.
-    w.ln_f = static_cast<double>(w.visited_count) / static_cast<double>(w.steps);
-    if (w.log_ln_f.empty() || w.ln_f < 0.5 * w.log_ln_f.back()) {
-      w.log_steps.push_back(static_cast<double>(w.steps));
-      w.log_ln_f.push_back(w.ln_f);
-    }
-  }
-  if (w.ln_f <= spec.ln_f_final) {
-    w.converged = true;
-    w.phase = Phase::done;
-    w.log_steps.push_back(static_cast<double>(w.steps));
-    w.log_ln_f.push_back(w.ln_f);
-  } else if (spec.max_steps > 0 && w.steps >= spec.max_steps) {
-    w.phase = Phase::done;
-  }
+  wang_landau_check(w, spec);
 }
 
 }  // namespace detail
 
-// n steps of one walker (fewer if its phase ends). The hot loop: one coordinate, a symmetric
-// uniform proposal, rejection outside the box or the window, the Wang-Landau (or fixed-weight)
-// acceptance, then the histogram and ln g update of the bin the walker is in.
-template <class Model>
+// Up to n steps of one walker: fewer if its phase ends or control asks to stop (polled every
+// kPollSteps steps and after every newly found bin). Returns the steps done. The hot loop: one
+// coordinate, a symmetric uniform proposal, rejection outside the box or the window, the
+// Wang-Landau (or fixed-weight) acceptance, then the histogram and ln g update of the bin the
+// walker is in.
+template <SamplerModel Model>
 std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const WangLandauSpec& spec,
-                            std::int64_t n) {
+                            std::int64_t n, const RunControl& control = RunControl()) {
   const int D = w.model.dimension();
   const bool production = w.phase == Phase::production;
   const bool discovery = w.phase == Phase::discovery;
   std::int64_t done = 0;
   int cur = w.local(w.bin);
   // The loop works on local copies (generator, counters, pointers) that the compiler can keep in
-  // registers; they are written back before every flatness check and at the end.
+  // registers; they are written back before every poll, every flatness check and at the end.
   double* const ln_g = w.ln_g.data();
   std::int64_t* const histogram = production ? w.production.data() : w.histogram.data();
   std::int64_t* const proposed = w.proposed.data();
@@ -270,8 +288,9 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
   const double* const step = w.step.data();
   const std::uint8_t* const visited = w.visited.data();
   const int first = w.first, count = w.count;
-  while (done < n && w.phase != Phase::done) {
-    const std::int64_t chunk = std::min(n - done, w.check_interval - w.since_check);
+  bool stop = false;
+  while (done < n && w.phase != Phase::done && !stop) {
+    std::int64_t chunk = std::min({n - done, w.check_interval - w.since_check, kPollSteps});
     RandomStream rng = w.rng;
     const double ln_f = production ? 0.0 : w.ln_f;
     double min_energy = w.min_energy, max_energy = w.max_energy;
@@ -285,8 +304,12 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
         if (i >= 0 && i < count && energy >= binning.lo()) {
           bool allowed = true;
           if (!visited[i]) {
-            if (production) allowed = false;  // fixed weights exist only for bins Wang-Landau saw
-            else detail::new_bin(w, i);
+            if (production) {
+              allowed = false;  // fixed weights exist only for bins Wang-Landau saw
+            } else {
+              detail::new_bin(w, i);
+              if (control.stop_requested()) chunk = s + 1;  // a new bin costs O(bins): poll, end with this step
+            }
           }
           if (allowed) {
             const double d = ln_g[cur] - ln_g[i];
@@ -299,10 +322,9 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
                 w.min_state = w.model.state();
               }
               if (energy > max_energy) max_energy = energy;
-              if (discovery && !w.has_representative[i]) {
-                w.has_representative[i] = 1;
-                std::copy(w.model.state().begin(), w.model.state().end(),
-                          w.representative.begin() + std::size_t(i) * D);
+              if (discovery && w.representative_row[i] < 0) {
+                w.representative_row[i] = static_cast<std::int32_t>(w.representatives.size() / D);
+                w.representatives.insert(w.representatives.end(), w.model.state().begin(), w.model.state().end());
               }
             }
           }
@@ -319,18 +341,17 @@ std::int64_t advance_walker(Walker<Model>& w, const LossBinning& binning, const 
     w.since_check += chunk;
     done += chunk;
     if (w.since_check >= w.check_interval) detail::check(w, spec, spec.discovery_steps);
+    stop = control.stop_requested();
   }
   return done;
 }
 
 // ------------------------------------------------------------------ the driver
 
-template <class Model>
+template <SamplerModel Model>
 ReplicaExchangeWangLandau<Model>::ReplicaExchangeWangLandau(Model prototype, LossBinning binning,
-                                                            WangLandauSpec spec, std::string identity,
-                                                            double ln_volume)
-    : prototype_(std::move(prototype)), binning_(binning), spec_(spec), identity_(std::move(identity)),
-      ln_volume_(ln_volume) {
+                                                            WangLandauSpec spec, double ln_volume)
+    : prototype_(std::move(prototype)), binning_(binning), spec_(spec), ln_volume_(ln_volume) {
   if (!(spec.flatness > 0.0 && spec.flatness < 1.0)) throw std::invalid_argument("flatness must lie in (0, 1)");
   if (!(spec.ln_f_final > 0.0 && spec.ln_f_final < spec.ln_f_initial))
     throw std::invalid_argument("need 0 < ln_f_final < ln_f_initial");
@@ -349,15 +370,14 @@ ReplicaExchangeWangLandau<Model>::ReplicaExchangeWangLandau(Model prototype, Los
     w.visited_count = 1;
     w.min_energy = w.max_energy = energy;
     w.min_state = x;
-    w.representative.assign(std::size_t(binning_.bins()) * D, 0.0);
-    w.has_representative.assign(binning_.bins(), 0);
-    w.has_representative[w.bin] = 1;
-    std::copy(x.begin(), x.end(), w.representative.begin() + std::size_t(w.bin) * D);
+    w.representative_row.assign(binning_.bins(), -1);
+    w.representative_row[w.bin] = 0;
+    w.representatives = x;
     runs_[r].walkers.push_back(std::move(w));
   }
 }
 
-template <class Model>
+template <SamplerModel Model>
 Walker<Model> ReplicaExchangeWangLandau<Model>::make_walker(int run, int window_key, int first, int count,
                                                             Phase phase) const {
   Walker<Model> w(prototype_);
@@ -379,7 +399,7 @@ Walker<Model> ReplicaExchangeWangLandau<Model>::make_walker(int run, int window_
   return w;
 }
 
-template <class Model>
+template <SamplerModel Model>
 void ReplicaExchangeWangLandau<Model>::start_windows(int run) {
   RunState& rs = runs_[run];
   Walker<Model>& d = rs.walkers.front();
@@ -416,10 +436,10 @@ void ReplicaExchangeWangLandau<Model>::start_windows(int run) {
     const double centre = 0.5 * (std::max(first, lo) + std::min(last - 1, hi));
     int best = -1;
     for (int b = first; b < last; ++b)
-      if (d.has_representative[b] && (best < 0 || std::abs(b - centre) < std::abs(best - centre))) best = b;
+      if (d.representative_row[b] >= 0 && (best < 0 || std::abs(b - centre) < std::abs(best - centre))) best = b;
     if (best < 0) throw std::runtime_error("window " + std::to_string(w) + " holds no discovered state");
-    std::vector<double> x(d.representative.begin() + std::size_t(best) * D,
-                          d.representative.begin() + std::size_t(best + 1) * D);
+    const auto row = d.representatives.begin() + std::size_t(d.representative_row[best]) * D;
+    std::vector<double> x(row, row + D);
     const double energy = walker.model.set_state(x);
     walker.bin = binning_.index(energy);
     if (!walker.inside(walker.bin)) walker.bin = best;  // rounding at an edge: keep the stored bin
@@ -441,7 +461,7 @@ void ReplicaExchangeWangLandau<Model>::start_windows(int run) {
   rs.phase = Phase::wang_landau;
 }
 
-template <class Model>
+template <SamplerModel Model>
 void ReplicaExchangeWangLandau<Model>::exchange(int run) {
   RunState& rs = runs_[run];
   const int W = static_cast<int>(rs.walkers.size());
@@ -473,7 +493,7 @@ void ReplicaExchangeWangLandau<Model>::exchange(int run) {
   }
 }
 
-template <class Model>
+template <SamplerModel Model>
 void ReplicaExchangeWangLandau<Model>::transitions(int run) {
   RunState& rs = runs_[run];
   auto all_done = [&] {
@@ -500,14 +520,14 @@ void ReplicaExchangeWangLandau<Model>::transitions(int run) {
   }
 }
 
-template <class Model>
+template <SamplerModel Model>
 bool ReplicaExchangeWangLandau<Model>::finished() const {
   for (const auto& rs : runs_)
     if (rs.phase != Phase::done) return false;
   return true;
 }
 
-template <class Model>
+template <SamplerModel Model>
 double ReplicaExchangeWangLandau<Model>::progress() const {
   const double span = std::log(spec_.ln_f_initial / spec_.ln_f_final);
   double sum = 0.0;
@@ -524,39 +544,58 @@ double ReplicaExchangeWangLandau<Model>::progress() const {
   return n ? sum / n : 1.0;
 }
 
-template <class Model>
-bool ReplicaExchangeWangLandau<Model>::run(const std::function<bool()>& should_stop,
-                                           const std::function<void()>& after_round) {
-  while (!finished()) {
-    if (should_stop && should_stop()) return false;
-    std::vector<Walker<Model>*> active;
-    for (auto& rs : runs_)
-      if (rs.phase != Phase::done)
-        for (auto& w : rs.walkers)
-          if (w.phase != Phase::done) active.push_back(&w);
-    std::int64_t steps = 0;
-#pragma omp parallel for schedule(dynamic, 1) reduction(+ : steps)
-    for (std::size_t j = 0; j < active.size(); ++j) {
-      Walker<Model>& w = *active[j];
-      // Fresh evaluation: incremental updates accumulate rounding; this bounds it and makes a
-      // resumed run (which starts from set_state) identical to an uninterrupted one.
+template <SamplerModel Model>
+void ReplicaExchangeWangLandau<Model>::open_round() {
+  for (auto& rs : runs_) {
+    if (rs.phase == Phase::done) continue;
+    for (auto& w : rs.walkers) {
+      if (w.phase == Phase::done) continue;
+      // Fresh evaluation: incremental updates accumulate rounding; this bounds it.
       const double energy = w.model.set_state(w.model.state());
       const int b = binning_.index(energy);
       if (w.inside(b) && w.visited[w.local(b)]) w.bin = b;
-      steps += advance_walker(w, binning_, spec_, spec_.round_steps);
+      w.round_left = spec_.round_steps;
     }
-    total_steps_ += steps;
-    for (std::size_t r = 0; r < runs_.size(); ++r) {
-      if (runs_[r].phase == Phase::wang_landau || runs_[r].phase == Phase::production) exchange(static_cast<int>(r));
-      transitions(static_cast<int>(r));
-    }
-    ++round_;
-    if (after_round) after_round();
   }
-  return true;
+  round_open_ = true;
 }
 
-template <class Model>
+template <SamplerModel Model>
+void ReplicaExchangeWangLandau<Model>::close_round() {
+  for (std::size_t r = 0; r < runs_.size(); ++r) {
+    if (runs_[r].phase == Phase::wang_landau || runs_[r].phase == Phase::production) exchange(static_cast<int>(r));
+    transitions(static_cast<int>(r));
+  }
+  ++round_;
+  round_open_ = false;
+}
+
+template <SamplerModel Model>
+void ReplicaExchangeWangLandau<Model>::advance(const RunControl& control) {
+  while (!finished()) {
+    if (!round_open_) open_round();
+    std::vector<Walker<Model>*> owing;
+    for (auto& rs : runs_)
+      for (auto& w : rs.walkers)
+        if (w.round_left > 0) owing.push_back(&w);
+    std::int64_t steps = 0;
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : steps)
+    for (std::size_t j = 0; j < owing.size(); ++j) {
+      Walker<Model>& w = *owing[j];
+      const std::int64_t done = advance_walker(w, binning_, spec_, w.round_left, control);
+      w.round_left = w.phase == Phase::done ? 0 : w.round_left - done;
+      steps += done;
+    }
+    total_steps_ += steps;
+    for (const Walker<Model>* w : owing)
+      if (w->round_left > 0) return;  // stopped inside the round
+    close_round();
+    control.progress(progress(), 1.0);
+    if (control.stop_requested()) return;
+  }
+}
+
+template <SamplerModel Model>
 RunResult ReplicaExchangeWangLandau<Model>::result(int run) const {
   const RunState& rs = runs_.at(run);
   if (rs.phase != Phase::done) throw std::logic_error("run not finished");
@@ -612,178 +651,45 @@ RunResult ReplicaExchangeWangLandau<Model>::result(int run) const {
 
 // ------------------------------------------------------------------ checkpoints
 
-namespace detail {
-
-class CheckpointWriter {
- public:
-  explicit CheckpointWriter(const std::filesystem::path& path) : out_(path, std::ios::binary) {
-    if (!out_) throw std::runtime_error("cannot write checkpoint '" + path.string() + "'");
-  }
-  template <class T>
-  void put(const T& value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    out_.write(reinterpret_cast<const char*>(&value), sizeof(T));
-  }
-  template <class T>
-  void put(const std::vector<T>& values) {
-    put(static_cast<std::uint64_t>(values.size()));
-    out_.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
-  }
-  void put(const std::string& text) { put(std::vector<char>(text.begin(), text.end())); }
-  void close() {
-    out_.close();
-    if (!out_) throw std::runtime_error("writing the checkpoint failed");
-  }
-
- private:
-  std::ofstream out_;
-};
-
-class CheckpointReader {
- public:
-  explicit CheckpointReader(const std::filesystem::path& path) : in_(path, std::ios::binary) {
-    if (!in_) throw std::runtime_error("cannot read checkpoint '" + path.string() + "'");
-  }
-  template <class T>
-  void get(T& value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    in_.read(reinterpret_cast<char*>(&value), sizeof(T));
-    if (!in_) throw std::runtime_error("checkpoint is truncated");
-  }
-  template <class T>
-  void get(std::vector<T>& values) {
-    std::uint64_t n = 0;
-    get(n);
-    if (n > (1ULL << 36)) throw std::runtime_error("checkpoint is corrupt");
-    values.resize(n);
-    in_.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(n * sizeof(T)));
-    if (!in_) throw std::runtime_error("checkpoint is truncated");
-  }
-  void get(std::string& text) {
-    std::vector<char> v;
-    get(v);
-    text.assign(v.begin(), v.end());
-  }
-
- private:
-  std::ifstream in_;
-};
-
-inline constexpr std::uint64_t kCheckpointMagic = 0x31504b43534f5258ULL;  // "XROSCKP1"
-
-}  // namespace detail
-
-template <class Model>
-void ReplicaExchangeWangLandau<Model>::save(const std::filesystem::path& path) const {
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    detail::CheckpointWriter out(temporary);
-    out.put(detail::kCheckpointMagic);
-    out.put(identity_ + "\n" + spec_.describe() + "\n" + binning_.describe());
-    out.put(round_);
-    out.put(total_steps_);
-    out.put(static_cast<std::uint64_t>(runs_.size()));
-    for (const RunState& rs : runs_) {
-      out.put(rs.phase);
-      out.put(rs.discovery_log_steps);
-      out.put(rs.discovery_log_ln_f);
-      out.put(rs.exchanges_tried);
-      out.put(rs.exchanges_accepted);
-      out.put(static_cast<std::uint64_t>(rs.walkers.size()));
-      for (const Walker<Model>& w : rs.walkers) {
-        out.put(w.model.state());
-        out.put(w.rng.state());
-        out.put(w.first);
-        out.put(w.count);
-        out.put(w.bin);
-        out.put(w.phase);
-        out.put(w.one_over_t);
-        out.put(w.converged);
-        out.put(w.ln_f);
-        out.put(w.steps);
-        out.put(w.since_check);
-        out.put(w.check_interval);
-        out.put(w.ln_g);
-        out.put(w.histogram);
-        out.put(w.production);
-        out.put(w.visited);
-        out.put(w.visited_count);
-        out.put(w.step);
-        out.put(w.proposed);
-        out.put(w.accepted);
-        out.put(w.min_energy);
-        out.put(w.max_energy);
-        out.put(w.min_state);
-        out.put(w.log_steps);
-        out.put(w.log_ln_f);
-        out.put(w.representative);
-        out.put(w.has_representative);
-      }
+template <SamplerModel Model>
+void ReplicaExchangeWangLandau<Model>::save(const h5::Group& group) const {
+  checkpoint::save_counters(group, {round_, total_steps_, round_open_, static_cast<std::int64_t>(runs_.size())});
+  for (std::size_t r = 0; r < runs_.size(); ++r) {
+    const h5::Group run = group.create_group(checkpoint::run_name(r));
+    checkpoint::save_run(run, runs_[r], runs_[r].walkers.size());
+    for (std::size_t j = 0; j < runs_[r].walkers.size(); ++j) {
+      const Walker<Model>& w = runs_[r].walkers[j];
+      checkpoint::save_walker(run.create_group(checkpoint::walker_name(j)), w, w.model.state(), w.model.cache());
     }
-    out.close();
   }
-  std::filesystem::rename(temporary, path);
 }
 
-template <class Model>
-void ReplicaExchangeWangLandau<Model>::load(const std::filesystem::path& path) {
-  detail::CheckpointReader in(path);
-  std::uint64_t magic = 0;
-  in.get(magic);
-  if (magic != detail::kCheckpointMagic) throw std::runtime_error("'" + path.string() + "' is not a checkpoint");
-  std::string identity;
-  in.get(identity);
-  if (identity != identity_ + "\n" + spec_.describe() + "\n" + binning_.describe())
-    throw std::invalid_argument("checkpoint '" + path.string() + "' was written with different settings");
-  in.get(round_);
-  in.get(total_steps_);
-  std::uint64_t runs = 0;
-  in.get(runs);
-  runs_.assign(runs, RunState{});
-  for (RunState& rs : runs_) {
-    in.get(rs.phase);
-    in.get(rs.discovery_log_steps);
-    in.get(rs.discovery_log_ln_f);
-    in.get(rs.exchanges_tried);
-    in.get(rs.exchanges_accepted);
-    std::uint64_t walkers = 0;
-    in.get(walkers);
-    for (std::uint64_t j = 0; j < walkers; ++j) {
+template <SamplerModel Model>
+void ReplicaExchangeWangLandau<Model>::load(const h5::Group& group) {
+  const checkpoint::SamplerCounters counters = checkpoint::load_counters(group);
+  if (counters.runs != static_cast<std::int64_t>(runs_.size()))
+    throw std::runtime_error("the checkpoint holds " + std::to_string(counters.runs) + " runs, this sampler " +
+                             std::to_string(runs_.size()));
+  std::vector<RunState> runs(runs_.size());
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const h5::Group run = group.open_group(checkpoint::run_name(r));
+    const std::size_t walkers = checkpoint::load_run(run, runs[r]);
+    for (std::size_t j = 0; j < walkers; ++j) {
       Walker<Model> w(prototype_);
-      std::vector<double> x;
-      in.get(x);
-      RandomStream::State state{};
-      in.get(state);
-      w.rng = RandomStream(state);
-      in.get(w.first);
-      in.get(w.count);
-      in.get(w.bin);
-      in.get(w.phase);
-      in.get(w.one_over_t);
-      in.get(w.converged);
-      in.get(w.ln_f);
-      in.get(w.steps);
-      in.get(w.since_check);
-      in.get(w.check_interval);
-      in.get(w.ln_g);
-      in.get(w.histogram);
-      in.get(w.production);
-      in.get(w.visited);
-      in.get(w.visited_count);
-      in.get(w.step);
-      in.get(w.proposed);
-      in.get(w.accepted);
-      in.get(w.min_energy);
-      in.get(w.max_energy);
-      in.get(w.min_state);
-      in.get(w.log_steps);
-      in.get(w.log_ln_f);
-      in.get(w.representative);
-      in.get(w.has_representative);
-      w.model.set_state(x);
-      rs.walkers.push_back(std::move(w));
+      std::vector<double> state, cache;
+      checkpoint::load_walker(run.open_group(checkpoint::walker_name(j)), w, state, cache);
+      w.model.restore(state, cache);
+      if (w.first < 0 || w.count < 1 || w.first + w.count > binning_.bins() ||
+          static_cast<int>(w.step.size()) != w.model.dimension())
+        throw std::runtime_error("walker " + std::to_string(j) + " of run " + std::to_string(r) +
+                                 " does not fit this binning and model");
+      runs[r].walkers.push_back(std::move(w));
     }
   }
+  runs_ = std::move(runs);
+  round_ = counters.round;
+  total_steps_ = counters.total_steps;
+  round_open_ = counters.round_open;
 }
 
 }  // namespace xorscape::entropy
@@ -791,7 +697,7 @@ void ReplicaExchangeWangLandau<Model>::load(const std::filesystem::path& path) {
 namespace xorscape::entropy {
 // A single Wang-Landau walker over the whole binning from a uniform random state, outside any
 // driver: for benchmarks and for studies of the sampler itself.
-template <class Model>
+template <SamplerModel Model>
 Walker<Model> standalone_walker(Model model, const LossBinning& binning, std::uint64_t seed, double ln_f) {
   Walker<Model> w(std::move(model));
   w.rng = RandomStream(seed, {0x424eULL});

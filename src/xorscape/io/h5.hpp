@@ -70,12 +70,17 @@ struct Info {
   std::string meaning;
   std::string units;
   StorageOptions storage{};
+  // A constructor rather than an aggregate: {{"run", "parameter_names"}, "meaning"} leaves the
+  // rest at its defaults without -Wmissing-field-initializers noise.
+  Info(std::vector<std::string> axes_, std::string meaning_ = "", std::string units_ = "", StorageOptions storage_ = {})
+      : axes(std::move(axes_)), meaning(std::move(meaning_)), units(std::move(units_)), storage(std::move(storage_)) {}
 };
 
 // How a dimension scale (a coordinate) is described.
 struct ScaleInfo {
   std::string meaning;
   std::string units;
+  ScaleInfo(std::string meaning_ = "", std::string units_ = "") : meaning(std::move(meaning_)), units(std::move(units_)) {}
 };
 
 using AttributeValue = std::variant<std::int64_t, double, std::string, std::vector<double>, std::vector<std::int64_t>,

@@ -46,25 +46,47 @@ Batch randomized_batch(std::uint64_t seed, int a, int b, int scan, int row, int 
 
 PlaneComputation::PlaneComputation(const SliceSpec& spec, int plane)
     : spec_(spec), a_(spec.planes.at(plane).first), b_(spec.planes.at(plane).second), x_(spec.x.values()),
-      y_(spec.y.values()), evaluator_(spec.loss, spec.center, a_, b_, x_, spec.level) {}
+      y_(spec.y.values()) {
+  const std::size_t width = static_cast<std::size_t>(std::max(spec.column_chunk, 1));
+  std::size_t cases = 0;
+  for (std::size_t first = 0; first < x_.size(); first += width) {
+    const std::size_t count = std::min(width, x_.size() - first);
+    kernels::PlaneEvaluator evaluator(spec.loss, spec.center, a_, b_, std::span<const double>(x_.data() + first, count),
+                                      spec.level);
+    const std::size_t stride = evaluator.case_stride();
+    chunks_.push_back(Chunk{first, count, cases, std::move(evaluator)});
+    cases += 4 * stride;
+  }
+}
 
 PlaneComputation::Scratch PlaneComputation::make_scratch() const {
-  return Scratch{std::vector<double>(4 * evaluator_.case_stride()), std::vector<double>(x_.size()),
+  const Chunk& last = chunks_.back();
+  return Scratch{std::vector<double>(last.cases + 4 * last.evaluator.case_stride()), std::vector<double>(x_.size()),
                  std::vector<double>(x_.size())};
 }
 
-void PlaneComputation::compute_row(int row, PlaneBlock& block, int r, Scratch& scratch) const {
-  const std::size_t nx = x_.size();
-  const std::size_t offset = static_cast<std::size_t>(r) * nx;
+bool PlaneComputation::compute_row(int row, PlaneBlock& block, int r, Scratch& scratch,
+                                   const RunControl& control) const {
+  const std::size_t offset = static_cast<std::size_t>(r) * x_.size();
   const double y = y_[row];
   double* loss = block.loss.data() + offset;
-  if (!spec_.randomized) {
-    evaluator_.row_loss(y, loss, scratch.cases.data());
-    return;
+  // Nonrandomized: the loss. Randomized: the nonrandomized loss, which also leaves the row's case
+  // losses in scratch.cases for the scans to combine.
+  double* nonrandomized = spec_.randomized ? block.loss_nonrandomized.data() + offset : loss;
+  for (const Chunk& chunk : chunks_) {
+    if (control.stop_requested()) return false;
+    chunk.evaluator.row_loss(y, nonrandomized + chunk.first, scratch.cases.data() + chunk.cases);
   }
+  if (!spec_.randomized) return true;
+  return randomized_row(row, loss, nonrandomized, block.loss_mean.data() + offset, block.loss_std.data() + offset,
+                        scratch, control);
+}
+
+bool PlaneComputation::randomized_row(int row, double* loss, const double* nonrandomized, double* mean,
+                                      double* deviation, Scratch& scratch, const RunControl& control) const {
+  const std::size_t nx = x_.size();
+  const double y = y_[row];
   const int scans = spec_.scans;
-  double* nonrandomized = block.loss_nonrandomized.data() + offset;
-  evaluator_.row_loss(y, nonrandomized, scratch.cases.data());  // also leaves the row's case losses in `cases`
   // Mean and variance accumulated as deviations from the nonrandomized loss (the expected
   // value of the randomized one), which keeps the sums free of cancellation.
   double* shift_sum = scratch.shift_sum.data();
@@ -73,21 +95,25 @@ void PlaneComputation::compute_row(int row, PlaneBlock& block, int r, Scratch& s
   std::fill(shift_square, shift_square + nx, 0.0);
   for (int s = 0; s < scans; ++s) {
     RowBatches batches(spec_.seed, a_, b_, s, row);
-    for (std::size_t i = 0; i < nx; ++i) {
-      const double value = evaluator_.combine(scratch.cases.data(), i, batches.next(), y);
-      if (s == 0) loss[i] = value;
-      const double d = value - nonrandomized[i];
-      shift_sum[i] += d;
-      shift_square[i] += d * d;
+    for (const Chunk& chunk : chunks_) {
+      if (control.stop_requested()) return false;
+      const double* cases = scratch.cases.data() + chunk.cases;
+      for (std::size_t i = 0; i < chunk.count; ++i) {
+        const std::size_t column = chunk.first + i;
+        const double value = chunk.evaluator.combine(cases, i, batches.next(), y);
+        if (s == 0) loss[column] = value;
+        const double d = value - nonrandomized[column];
+        shift_sum[column] += d;
+        shift_square[column] += d * d;
+      }
     }
   }
-  double* mean = block.loss_mean.data() + offset;
-  double* deviation = block.loss_std.data() + offset;
   for (std::size_t i = 0; i < nx; ++i) {
     mean[i] = nonrandomized[i] + shift_sum[i] / scans;
     const double variance = scans > 1 ? (shift_square[i] - shift_sum[i] * shift_sum[i] / scans) / (scans - 1) : 0.0;
     deviation[i] = std::sqrt(std::max(variance, 0.0));
   }
+  return true;
 }
 
 namespace {
@@ -102,122 +128,158 @@ void size_block(PlaneBlock& block, int rows, std::size_t columns, bool randomize
 }
 }  // namespace
 
-void PlaneComputation::compute(int row0, int count, PlaneBlock& block) const {
-  block.row0 = row0;
-  block.rows = count;
-  size_block(block, count, x_.size(), spec_.randomized);
-#pragma omp parallel
-  {
-    Scratch scratch = make_scratch();
-#pragma omp for schedule(dynamic, 1)
-    for (int r = 0; r < count; ++r) compute_row(row0 + r, block, r, scratch);
+namespace {
+
+// run_slice's machinery: one OpenMP team claims rows one at a time across block and plane
+// boundaries into a ring of kRing blocks; thread 0 also hands finished blocks to the consumer in
+// order. A thread waits only for its own ring slot to be free.
+class SlicePipeline {
+ public:
+  SlicePipeline(const SliceSpec& spec, int block_rows, BlockConsumer& consumer, const RunControl& control)
+      : spec_(spec), consumer_(consumer), control_(control), block_rows_(block_rows), ny_(spec.y.count),
+        blocks_per_plane_((ny_ + block_rows - 1) / block_rows),
+        total_blocks_(static_cast<long long>(spec.planes.size()) * blocks_per_plane_),
+        total_rows_(static_cast<long long>(spec.planes.size()) * ny_), ring_(kRing),
+        computations_(spec.planes.size()), built_(new std::once_flag[spec.planes.size()]) {
+    for (Slot& slot : ring_) size_block(slot.block, block_rows, static_cast<std::size_t>(spec.x.count), spec.randomized);
   }
-}
 
-void run_slice(const SliceSpec& spec, int block_rows, BlockConsumer& consumer) {
-  const int planes = static_cast<int>(spec.planes.size());
-  const int ny = spec.y.count;
-  const std::size_t nx = static_cast<std::size_t>(spec.x.count);
-  if (block_rows < 1) throw std::invalid_argument("block_rows must be at least 1");
-  const int blocks_per_plane = (ny + block_rows - 1) / block_rows;
-  const long long total_blocks = static_cast<long long>(planes) * blocks_per_plane;
-  const long long total_rows = static_cast<long long>(planes) * ny;
-  constexpr int kRing = 4;  // blocks in flight
+  // Returns false when stopped by the control; rethrows the first failure of any thread.
+  bool run() {
+#pragma omp parallel
+    work(omp_get_thread_num() == 0);
+    if (failure_) std::rethrow_exception(failure_);
+    return !stopped_;
+  }
 
+ private:
+  static constexpr int kRing = 4;  // blocks in flight
   struct Slot {
     PlaneBlock block;
     std::atomic<int> rows_done{0};
   };
-  std::vector<Slot> ring(kRing);
-  for (Slot& slot : ring) size_block(slot.block, block_rows, nx, spec.randomized);
-  // Plane computations are built by the first thread that needs one and dropped once written.
-  std::vector<std::unique_ptr<PlaneComputation>> computations(planes);
-  std::unique_ptr<std::once_flag[]> built(new std::once_flag[planes]);
-  std::atomic<long long> next_row{0};
-  std::atomic<long long> written{0};  // blocks consumed
-  std::atomic<bool> abort{false};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto fail = [&](std::exception_ptr e) {
-    std::lock_guard<std::mutex> lock(failure_mutex);
-    if (!failure) failure = e;
-    abort = true;
-  };
-  auto block_of = [&](long long global_row) {
-    const long long plane = global_row / ny;
-    return plane * blocks_per_plane + (global_row % ny) / block_rows;
-  };
-  auto computation = [&](int plane) -> const PlaneComputation& {
-    std::call_once(built[plane], [&] { computations[plane] = std::make_unique<PlaneComputation>(spec, plane); });
-    return *computations[plane];
+  // What each thread keeps between its rows.
+  struct Worker {
+    std::unique_ptr<PlaneComputation::Scratch> scratch;
+    int plane = -1;
   };
 
-#pragma omp parallel
-  {
-    const bool consumer_thread = omp_get_thread_num() == 0;
-    std::unique_ptr<PlaneComputation::Scratch> scratch;
-    int scratch_plane = -1;
-    // The consumer's duty: hand over every finished block, in order. Returns after one pass.
-    auto consume_ready = [&] {
-      try {
-        for (;;) {
-          const long long g = written.load(std::memory_order_acquire);
-          if (g >= total_blocks || abort) return;
-          const int plane = static_cast<int>(g / blocks_per_plane);
-          const int row0 = static_cast<int>(g % blocks_per_plane) * block_rows;
-          const int rows = std::min(block_rows, ny - row0);
-          Slot& slot = ring[g % kRing];
-          if (slot.rows_done.load(std::memory_order_acquire) < rows) return;
-          if (consumer.should_stop()) throw std::runtime_error("stopped by a signal; no file was written");
-          if (row0 == 0) consumer.begin_plane(plane, computation(plane));
-          slot.block.row0 = row0;
-          slot.block.rows = rows;
-          consumer.consume(plane, slot.block);
-          if (row0 + rows == ny) {
-            consumer.end_plane(plane);
-            computations[plane].reset();
-          }
-          slot.rows_done.store(0, std::memory_order_relaxed);
-          written.store(g + 1, std::memory_order_release);
-        }
-      } catch (...) {
-        fail(std::current_exception());
+  void fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    if (!failure_) failure_ = e;
+    abort_ = true;
+  }
+  void stop() {
+    stopped_ = true;
+    abort_ = true;
+  }
+  long long block_of(long long global_row) const {
+    return (global_row / ny_) * blocks_per_plane_ + (global_row % ny_) / block_rows_;
+  }
+  // Plane computations are built by the first thread that needs one and dropped once written.
+  const PlaneComputation& computation(int plane) {
+    std::call_once(built_[plane], [&] { computations_[plane] = std::make_unique<PlaneComputation>(spec_, plane); });
+    return *computations_[plane];
+  }
+
+  void work(bool consumer_thread) {
+    Worker worker;
+    while (!abort_) {
+      if (control_.stop_requested()) {
+        stop();
+        break;
       }
-    };
-    while (!abort) {
-      const long long global_row = next_row.fetch_add(1);
-      if (global_row >= total_rows) break;
+      const long long global_row = next_row_.fetch_add(1);
+      if (global_row >= total_rows_) break;
       const long long g = block_of(global_row);
       // Wait until this block's ring slot has been consumed.
-      while (!abort && written.load(std::memory_order_acquire) <= g - kRing) {
+      while (!abort_ && written_.load(std::memory_order_acquire) <= g - kRing) {
         if (consumer_thread) consume_ready();
         std::this_thread::yield();
       }
-      if (abort) break;
-      try {
-        const int plane = static_cast<int>(global_row / ny);
-        const int row = static_cast<int>(global_row % ny);
-        const PlaneComputation& c = computation(plane);
-        if (scratch_plane != plane) {
-          scratch = std::make_unique<PlaneComputation::Scratch>(c.make_scratch());
-          scratch_plane = plane;
-        }
-        Slot& slot = ring[g % kRing];
-        c.compute_row(row, slot.block, row % block_rows, *scratch);
-        slot.rows_done.fetch_add(1, std::memory_order_acq_rel);
-      } catch (...) {
-        fail(std::current_exception());
-      }
+      if (abort_) break;
+      compute(global_row, g, worker);
       if (consumer_thread) consume_ready();
     }
-    if (consumer_thread) {
-      while (!abort && written.load(std::memory_order_acquire) < total_blocks) {
-        consume_ready();
-        std::this_thread::yield();
-      }
+    if (!consumer_thread) return;
+    while (!abort_ && written_.load(std::memory_order_acquire) < total_blocks_) {
+      if (control_.stop_requested()) stop();
+      consume_ready();
+      std::this_thread::yield();
     }
   }
-  if (failure) std::rethrow_exception(failure);
+
+  void compute(long long global_row, long long g, Worker& worker) {
+    try {
+      const int plane = static_cast<int>(global_row / ny_);
+      const int row = static_cast<int>(global_row % ny_);
+      const PlaneComputation& c = computation(plane);
+      if (worker.plane != plane) {
+        worker.scratch = std::make_unique<PlaneComputation::Scratch>(c.make_scratch());
+        worker.plane = plane;
+      }
+      Slot& slot = ring_[g % kRing];
+      if (!c.compute_row(row, slot.block, row % block_rows_, *worker.scratch, control_)) {
+        stop();
+        return;
+      }
+      slot.rows_done.fetch_add(1, std::memory_order_acq_rel);
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+
+  // The consumer's duty: hand over every finished block, in order. Returns after one pass.
+  void consume_ready() {
+    try {
+      for (;;) {
+        const long long g = written_.load(std::memory_order_acquire);
+        if (g >= total_blocks_ || abort_) return;
+        const int plane = static_cast<int>(g / blocks_per_plane_);
+        const int row0 = static_cast<int>(g % blocks_per_plane_) * block_rows_;
+        const int rows = std::min(block_rows_, ny_ - row0);
+        Slot& slot = ring_[g % kRing];
+        if (slot.rows_done.load(std::memory_order_acquire) < rows) return;
+        if (row0 == 0) consumer_.begin_plane(plane, computation(plane));
+        slot.block.row0 = row0;
+        slot.block.rows = rows;
+        consumer_.consume(plane, slot.block);
+        if (row0 + rows == ny_) {
+          consumer_.end_plane(plane);
+          computations_[plane].reset();
+        }
+        slot.rows_done.store(0, std::memory_order_relaxed);
+        written_.store(g + 1, std::memory_order_release);
+      }
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+
+  const SliceSpec& spec_;
+  BlockConsumer& consumer_;
+  const RunControl& control_;
+  const int block_rows_;
+  const int ny_;
+  const int blocks_per_plane_;
+  const long long total_blocks_;
+  const long long total_rows_;
+  std::vector<Slot> ring_;
+  std::vector<std::unique_ptr<PlaneComputation>> computations_;
+  std::unique_ptr<std::once_flag[]> built_;
+  std::atomic<long long> next_row_{0};
+  std::atomic<long long> written_{0};  // blocks consumed
+  std::atomic<bool> abort_{false};
+  std::atomic<bool> stopped_{false};
+  std::exception_ptr failure_;
+  std::mutex failure_mutex_;
+};
+
+}  // namespace
+
+bool run_slice(const SliceSpec& spec, int block_rows, BlockConsumer& consumer, const RunControl& control) {
+  if (block_rows < 1) throw std::invalid_argument("block_rows must be at least 1");
+  return SlicePipeline(spec, block_rows, consumer, control).run();
 }
 
 PlaneStatistics::PlaneStatistics(const SliceSpec& spec)

@@ -7,15 +7,18 @@
 //
 // A plane is computed in blocks of rows (OpenMP over rows, SIMD over columns through
 // kernels::PlaneEvaluator), so a caller can stream it to disk and never hold a whole grid.
+// Long rows are evaluated a chunk of columns at a time and the RunControl is polled between
+// chunks and between scans, so a stop is honoured within a second even inside one huge row.
 #include <cstdint>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "xorscape/kernels/kernels.hpp"
 #include "xorscape/core/network.hpp"
 #include "xorscape/core/rng.hpp"
+#include "xorscape/core/run_control.hpp"
+#include "xorscape/kernels/kernels.hpp"
 
 namespace xorscape::slice {
 
@@ -43,6 +46,8 @@ struct SliceSpec {
   double histogram_max = 1.0;
   double plateau_tolerance = 0.05;  // a point is on plateau k/4 when |L - k/4| <= tolerance
   kernels::SimdLevel level = kernels::detect_simd_level();
+  // Columns per kernel call; a stop is polled between calls. The numbers do not depend on it.
+  int column_chunk = 1 << 16;
 };
 
 // The randomized batch of one grid point. Its stream is keyed by (seed, A, B, scan, row), so
@@ -79,23 +84,33 @@ class PlaneComputation {
   int rows() const { return static_cast<int>(y_.size()); }
   const std::vector<double>& x() const { return x_; }
   const std::vector<double>& y() const { return y_; }
-  const kernels::PlaneEvaluator& evaluator() const { return evaluator_; }
-  // Fills block for rows [row0, row0 + count); OpenMP over rows, the same numbers at any thread count.
-  void compute(int row0, int count, PlaneBlock& block) const;
+  // How many of the four cases the kernel evaluates per grid point (kernels::PlaneEvaluator).
+  int cases_per_point() const { return chunks_.front().evaluator.cases_per_point(); }
   // One row into block row r (block sized for at least r + 1 rows); scratch from make_scratch().
+  // Returns false, with the row unfinished, when control asked to stop.
   struct Scratch {
     std::vector<double> cases, shift_sum, shift_square;
   };
   Scratch make_scratch() const;
-  void compute_row(int row, PlaneBlock& block, int r, Scratch& scratch) const;
+  bool compute_row(int row, PlaneBlock& block, int r, Scratch& scratch, const RunControl& control) const;
 
  private:
+  // Columns [first, first + count) and their kernel; `cases` is where their case losses start in
+  // Scratch::cases.
+  struct Chunk {
+    std::size_t first;
+    std::size_t count;
+    std::size_t cases;
+    kernels::PlaneEvaluator evaluator;
+  };
+  bool randomized_row(int row, double* loss, const double* nonrandomized, double* mean, double* deviation,
+                      Scratch& scratch, const RunControl& control) const;
   const SliceSpec& spec_;
   int a_;
   int b_;
   std::vector<double> x_;
   std::vector<double> y_;
-  kernels::PlaneEvaluator evaluator_;
+  std::vector<Chunk> chunks_;
 };
 
 // Receives a slice's blocks in order, on one thread (the one that called run_slice).
@@ -105,8 +120,6 @@ class BlockConsumer {
   virtual void begin_plane(int plane, const PlaneComputation& computation) = 0;
   virtual void consume(int plane, const PlaneBlock& block) = 0;
   virtual void end_plane(int plane) = 0;
-  // Polled between blocks; true stops the run (run_slice then throws std::runtime_error).
-  virtual bool should_stop() { return false; }
 };
 
 // Computes every plane of spec in blocks of block_rows rows and hands them to consumer in
@@ -115,7 +128,9 @@ class BlockConsumer {
 // also consumes finished blocks; a ring of a few blocks bounds memory. There is one parallel
 // region for the whole run and no barrier per block, so a thread descheduled on a busy
 // machine delays only its own row. Results do not depend on the number of threads.
-void run_slice(const SliceSpec& spec, int block_rows, BlockConsumer& consumer);
+// Polls control.stop_requested() before every row, between column chunks and between scans;
+// returns false when it stopped (the consumer has then not seen every block).
+bool run_slice(const SliceSpec& spec, int block_rows, BlockConsumer& consumer, const RunControl& control = RunControl());
 
 // Histogram and plateau areas of one plane's values, accumulated block by block.
 struct PlaneStatistics {

@@ -1,8 +1,9 @@
 #pragma once
-// Steepest descent on the XOR loss, restricted to a subspace (a plane of two parameters
-// with the others held fixed, as in Fig. 6 of the dissecting paper) or in full space.
+// Steepest descent on a potential (core/potential.hpp): the XOR loss restricted to a subspace
+// (a plane of two parameters with the others held fixed, as in Fig. 6 of the dissecting paper,
+// or all of them: RestrictedLoss), or any other Potential such as XorLoss itself.
 //
-// Two integrators of the same dynamics:
+// Two integrators of the same dynamics (landscape/integrators.hpp):
 //   gradient descent   v(tau+1) = v(tau) - eta grad L(v(tau))       (equation 6, tau = epoch)
 //   gradient flow      dv/dt = -grad L(v)                            (Dormand-Prince 5(4), FSAL,
 //                                                                     PI step-size control)
@@ -12,57 +13,23 @@
 // far fewer gradient evaluations because it takes large steps on plateaus.
 //
 // Every trajectory ends with an Outcome: converged (loss below the threshold), trapped
-// (gradient norm in the moving subspace below the tolerance at a loss above the threshold),
-// budget (epoch or evaluation budget spent), diverged (non-finite loss or parameters; cannot
-// happen for sigmoid outputs) or stopped (SIGINT/SIGTERM via stop.hpp).
+// (gradient norm of the potential below the tolerance at a loss above the threshold),
+// budget (epoch or evaluation budget spent), diverged (non-finite loss, gradient or parameters;
+// cannot happen for sigmoid outputs) or stopped (the RunControl asked to stop).
+//
+// Norms are never compared through their squares alone: at parameters of size 1e300 the
+// gradient is finite but its squared norm overflows (norm_of, norm_below).
 #include <cstdint>
-#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "xorscape/core/network.hpp"
+#include "xorscape/core/potential.hpp"
 #include "xorscape/core/run_control.hpp"
+#include "xorscape/landscape/restricted_loss.hpp"
 
 namespace xorscape::trajectory {
-
-// The loss as a function of a few moving parameters, the rest held at `base`. Hidden units
-// whose pre-activation involves no moving parameter are evaluated once and cached, so a
-// plane of two parameters costs one output activation per example plus one hidden
-// activation per touched hidden unit. Nonrandomized batch only (the trajectories of the
-// paper are deterministic).
-class RestrictedLoss {
- public:
-  // `moving`: distinct 0-based layout indices (in any order); coordinates are in that order.
-  RestrictedLoss(const XorLoss& loss, Params base, std::vector<int> moving);
-
-  int dimension() const { return static_cast<int>(moving_.size()); }
-  const std::vector<int>& moving() const { return moving_; }
-  const Params& base() const { return base_; }
-  // The full parameter vector for moving coordinates y.
-  Params full(const double* y) const;
-  // The moving coordinates of a full parameter vector.
-  std::vector<double> restrict(const Params& full) const;
-
-  double value(const double* y) const;
-  // Returns L(y) and writes the k partial derivatives dL/dy into gradient.
-  double value_and_gradient(const double* y, double* gradient) const;
-
- private:
-  enum class Kind : std::uint8_t { w1, b1, w2, b2 };
-  struct Moving {
-    Kind kind;
-    int hidden;  // unit for w1, b1, w2
-    int input;   // 0 or 1 for w1
-  };
-  const XorLoss* loss_;
-  Params base_;
-  std::vector<int> moving_;
-  std::vector<Moving> roles_;
-  std::vector<char> unit_moves_;  // per hidden unit: does its pre-activation involve a moving parameter?
-  std::vector<double> cached_hidden_;  // [m * n_h + i] for units that do not move
-  double fixed_l2_ = 0.0;              // l2 * sum of squares of the fixed parameters
-};
 
 enum class Integrator { gradient_descent, gradient_flow };
 enum class Outcome { converged, trapped, budget, diverged, stopped };
@@ -70,8 +37,9 @@ enum class Outcome { converged, trapped, budget, diverged, stopped };
 // "gd" / "flow" and back; parse throws std::invalid_argument.
 std::string to_string(Integrator integrator);
 Integrator parse_integrator(std::string_view text);
-// "converged", "trapped", "budget", "diverged", "stopped".
+// "converged", "trapped", "budget", "diverged", "stopped" and back (parse throws std::invalid_argument).
 std::string to_string(Outcome outcome);
+Outcome parse_outcome(std::string_view text);
 
 // Which points of a long path are kept: the first and the last, every point where the
 // epoch passes the next of `per_decade` log-spaced marks, and every point whose distance
@@ -112,26 +80,20 @@ struct TrajectoryResult {
   std::vector<double> end;           // final moving coordinates
   double final_epoch = 0.0;
   double final_loss = 0.0;
-  double final_gradient_norm = 0.0;  // in the moving subspace
+  double final_gradient_norm = 0.0;  // of the potential (the moving subspace)
   std::int64_t evaluations = 0;      // gradient evaluations of the dynamics
   std::int64_t accepted_steps = 0;   // flow: accepted steps (GD: = epochs run)
   std::int64_t rejected_steps = 0;   // flow only
 };
 
-// Runs one trajectory from moving coordinates `start`. Polls control.stop_requested() and
-// returns Outcome::stopped when asked to stop; reports control.progress(epoch, budget).
-TrajectoryResult run(const RestrictedLoss& loss, const std::vector<double>& start, const TrajectorySpec& spec,
-                     const RunControl& control = RunControl());
-
-// What the end point of a trajectory is, beyond its loss: the gradient in full space (the
-// in-plane end point of a restricted run is generally not stationary in all D directions)
-// and the Hessian eigenvalues in the moving subspace (all clearly positive: a local minimum
-// of the restricted loss; some near zero: a plateau or a trench running off to infinity).
-struct EndPointAnalysis {
-  double full_gradient_norm = 0.0;
-  std::vector<double> hessian_eigenvalues;  // ascending, moving subspace
-};
-EndPointAnalysis analyse_end_point(const XorLoss& loss, const RestrictedLoss& restricted, const std::vector<double>& y);
+// The Euclidean norm of v, given its sum of squares: sqrt(squared) whenever that is finite
+// (bit for bit what the integrators always stored), safe_norm(v) when the squares overflow.
+double norm_of(double squared, std::span<const double> v);
+double norm_of(std::span<const double> v);
+// |v| < limit, given v's sum of squares: the comparison of the squares wherever they are
+// representable (so outcomes do not move by an epoch), of safe norms where they are not.
+bool norm_below(double squared, std::span<const double> v, double limit);
+bool all_finite(std::span<const double> v);
 
 // Keeps the points of a dense path that the thinning rule keeps (used by the integrators,
 // exposed for tests). The last point is always kept.
@@ -154,4 +116,18 @@ class PathRecorder {
   double mark_factor_;
 };
 
+// What the end point of a trajectory is, beyond its loss: the gradient in full space (the
+// in-plane end point of a restricted run is generally not stationary in all D directions)
+// and the Hessian eigenvalues of the potential (all clearly positive: a local minimum of the
+// restricted loss; some near zero: a plateau or a trench running off to infinity).
+struct EndPointAnalysis {
+  double full_gradient_norm = 0.0;
+  std::vector<double> hessian_eigenvalues;  // ascending, the potential's coordinates
+};
+
+// Throws std::invalid_argument for a start of the wrong size or a bad eta or budget.
+void check_run(int dimension, std::size_t start_size, const TrajectorySpec& spec);
+
 }  // namespace xorscape::trajectory
+
+#include "xorscape/landscape/integrators.hpp"

@@ -6,7 +6,9 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace xorscape {
+#include "xorscape/core/activation.hpp"
+
+namespace xorscape::stationary {
 
 std::string to_string(RegularisedSet set) { return set == RegularisedSet::all ? "all" : "weights"; }
 
@@ -16,6 +18,7 @@ std::string to_string(SolveStatus status) {
     case SolveStatus::max_iterations: return "max_iterations";
     case SolveStatus::diverged: return "diverged";
     case SolveStatus::stalled: return "stalled";
+    case SolveStatus::interrupted: return "interrupted";
   }
   return "unknown";
 }
@@ -64,12 +67,11 @@ double RegularisedXorLoss::value(std::span<const double> beta) const {
   return error(beta) + problem_.mu * penalty;
 }
 
-double RegularisedXorLoss::value_and_gradient(std::span<const double> beta, Eigen::VectorXd& gradient) const {
+double RegularisedXorLoss::value_and_gradient(std::span<const double> beta, std::span<double> gradient) const {
   const Params p = full(beta);
   Params g(p.size());
   const double c = problem_.error_weight;
   double loss = c * network_.value_and_gradient(p, g);
-  gradient.resize(dimension_);
   for (int k = 0; k < dimension_; ++k) {
     gradient[k] = c * g[k];
     if (regularised(k)) {
@@ -87,33 +89,6 @@ Eigen::MatrixXd RegularisedXorLoss::hessian(std::span<const double> beta) const 
   return H;
 }
 
-namespace {
-
-template <typename Real>
-struct Activated {
-  Real value;
-  Real first;
-};
-
-template <typename Real>
-Activated<Real> activate_extended(Activation activation, Real z) {
-  switch (activation) {
-    case Activation::sigmoid: {
-      const Real s = z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z));
-      return {s, s * (1 - s)};
-    }
-    case Activation::tanh: {
-      const Real t = std::tanh(z);
-      return {t, 1 - t * t};
-    }
-    case Activation::relu: return z > 0 ? Activated<Real>{z, 1} : Activated<Real>{0, 0};
-    case Activation::identity: return {z, 1};
-  }
-  return {z, 1};
-}
-
-}  // namespace
-
 // The same backpropagation as XorLoss::value_and_gradient, in long double throughout.
 std::vector<long double> RegularisedXorLoss::gradient_extended(std::span<const long double> beta) const {
   using Real = long double;
@@ -127,12 +102,12 @@ std::vector<long double> RegularisedXorLoss::gradient_extended(std::span<const l
     Real u = p[L.b2()];
     for (int i = 0; i < n; ++i) {
       const Real z = p[L.w1(i, 0)] * Real(ex.x1) + p[L.w1(i, 1)] * Real(ex.x2) + p[L.b1(i)];
-      const auto a = activate_extended(problem_.architecture.hidden, z);
+      const auto a = activate_with_derivatives<Real>(problem_.architecture.hidden, z);
       h[i] = a.value;
       dh[i] = a.first;
       u += p[L.w2(i)] * a.value;
     }
-    const auto out = activate_extended(problem_.architecture.output, u);
+    const auto out = activate_with_derivatives<Real>(problem_.architecture.output, u);
     const Real delta = c * 2 * (out.value - Real(ex.target)) * out.first;
     g[L.b2()] += delta;
     for (int i = 0; i < n; ++i) {
@@ -250,13 +225,6 @@ int HiddenUnitSymmetry::orbit_size(std::span<const double> point, double toleran
 
 // ---- solver ----
 
-GradientSystem gradient_system(const RegularisedXorLoss& loss) {
-  return {loss.dimension(), [&loss](std::span<const double> x, Eigen::VectorXd& f, Eigen::MatrixXd& jacobian) {
-            loss.value_and_gradient(x, f);
-            jacobian = loss.hessian(x);
-          }};
-}
-
 namespace {
 
 // log m(x) and its gradient for m(x) = prod_j (|x - x_j|^-p + shift).
@@ -295,7 +263,8 @@ Evaluation evaluate_at(const GradientSystem& system, const Eigen::VectorXd& x,
 }  // namespace
 
 SolveResult find_stationary_point(const GradientSystem& system, std::span<const double> start,
-                                  const std::vector<std::vector<double>>& deflated, const SolverOptions& options) {
+                                  const std::vector<std::vector<double>>& deflated, const SolverOptions& options,
+                                  const RunControl& control) {
   const int n = system.dimension;
   SolveResult result;
   Eigen::VectorXd x = Eigen::Map<const Eigen::VectorXd>(start.data(), n);
@@ -309,6 +278,7 @@ SolveResult find_stationary_point(const GradientSystem& system, std::span<const 
     return result;
   };
   for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
+    if (control.interrupted()) return finish(SolveStatus::interrupted, iteration);
     if (!std::isfinite(current.log_merit)) return finish(SolveStatus::diverged, iteration);
     if (current.f.lpNorm<1>() < options.tolerance) return finish(SolveStatus::converged, iteration);
     // G = m F, dG/dx = m (J + F (grad log m)^T); the common factor m cancels from the
@@ -406,10 +376,45 @@ Eigen::VectorXd path_tangent(const Eigen::MatrixXd& jacobian, const Eigen::Vecto
   return t / t.norm();
 }
 
+struct Correction {
+  bool corrected = false;
+  int iterations = 0;
+};
+
+// Newton corrector on [h = 0; tangent . (z - predicted) = 0] from z = predicted; leaves z, h and
+// jacobian at the last iterate.
+Correction correct_onto_path(const GradientSystem& system, const Eigen::VectorXd& start,
+                             const Eigen::VectorXd& predicted, const Eigen::VectorXd& tangent, double ds,
+                             Eigen::VectorXd& z, Eigen::VectorXd& h, Eigen::MatrixXd& jacobian) {
+  const int n = system.dimension;
+  z = predicted;
+  Correction c;
+  Eigen::MatrixXd augmented(n + 1, n + 1);
+  Eigen::VectorXd residual(n + 1);
+  for (; c.iterations < 8; ++c.iterations) {
+    homotopy_at(system, z, start, h, jacobian);
+    residual.head(n) = h;
+    residual[n] = tangent.dot(z - predicted);
+    if (!residual.allFinite()) break;
+    augmented.topRows(n) = jacobian;
+    augmented.row(n) = tangent.transpose();
+    const Eigen::VectorXd delta = augmented.partialPivLu().solve(-residual);
+    if (!delta.allFinite()) break;
+    z += delta;
+    if (delta.norm() < 1e-11 * (1.0 + z.norm())) {
+      homotopy_at(system, z, start, h, jacobian);
+      c.corrected = h.norm() < 1e-8;
+      break;
+    }
+    if (delta.norm() > 0.5 * ds + 1e-12) break;  // the corrector is leaving the predicted neighbourhood
+  }
+  return c;
+}
+
 }  // namespace
 
 HomotopyResult follow_homotopy_path(const GradientSystem& system, std::span<const double> start_span,
-                                    const HomotopyOptions& options) {
+                                    const HomotopyOptions& options, const RunControl& control) {
   const int n = system.dimension;
   const Eigen::VectorXd start = Eigen::Map<const Eigen::VectorXd>(start_span.data(), n);
   HomotopyResult result;
@@ -425,31 +430,16 @@ HomotopyResult follow_homotopy_path(const GradientSystem& system, std::span<cons
   double ds = options.initial_step;
   result.end = "steps";
   for (int step = 0; step < options.max_steps; ++step) {
+    if (control.interrupted()) {
+      result.end = "interrupted";
+      break;
+    }
     result.steps = step + 1;
     // Predictor and corrector.
     const Eigen::VectorXd predicted = y + ds * tangent;
-    Eigen::VectorXd z = predicted;
-    bool corrected = false;
-    int corrector_iterations = 0;
-    Eigen::MatrixXd augmented(n + 1, n + 1);
-    Eigen::VectorXd residual(n + 1);
-    for (; corrector_iterations < 8; ++corrector_iterations) {
-      homotopy_at(system, z, start, h, jacobian);
-      residual.head(n) = h;
-      residual[n] = tangent.dot(z - predicted);
-      if (!residual.allFinite()) break;
-      augmented.topRows(n) = jacobian;
-      augmented.row(n) = tangent.transpose();
-      const Eigen::VectorXd delta = augmented.partialPivLu().solve(-residual);
-      if (!delta.allFinite()) break;
-      z += delta;
-      if (delta.norm() < 1e-11 * (1.0 + z.norm())) {
-        homotopy_at(system, z, start, h, jacobian);
-        corrected = h.norm() < 1e-8;
-        break;
-      }
-      if (delta.norm() > 0.5 * ds + 1e-12) break;  // the corrector is leaving the predicted neighbourhood
-    }
+    Eigen::VectorXd z;
+    const Correction correction = correct_onto_path(system, start, predicted, tangent, ds, z, h, jacobian);
+    bool corrected = correction.corrected;
     Eigen::VectorXd next_tangent;
     if (corrected) {
       next_tangent = path_tangent(jacobian, tangent);
@@ -479,7 +469,7 @@ HomotopyResult follow_homotopy_path(const GradientSystem& system, std::span<cons
     }
     y = z;
     tangent = next_tangent;
-    if (corrector_iterations <= 2) ds = std::min(options.max_step, 1.5 * ds);
+    if (correction.iterations <= 2) ds = std::min(options.max_step, 1.5 * ds);
     if (y.head(n).norm() > options.radius_limit) {
       result.end = "radius";
       break;
@@ -507,10 +497,9 @@ std::vector<double> random_start(int dimension, double radius, RandomStream& rng
   return x;
 }
 
-TrialResult run_trial(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry, RandomStream& rng,
-                      const TrialOptions& options) {
-  std::vector<double> start = random_start(loss.dimension(), options.radius, rng);
-  const GradientSystem system = gradient_system(loss);
+TrialResult run_trial(const GradientSystem& system, const HiddenUnitSymmetry& symmetry, RandomStream& rng,
+                      const TrialOptions& options, const RunControl& control) {
+  std::vector<double> start = random_start(system.dimension, options.radius, rng);
   TrialResult trial;
   std::vector<std::vector<double>> deflated;
   // Keeps `point` unless the trial already has it; returns whether it was new.
@@ -529,21 +518,29 @@ TrialResult run_trial(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& 
     for (double direction : {1.0, -1.0}) {
       HomotopyOptions path = options.path;
       path.direction = direction;
-      HomotopyResult followed = follow_homotopy_path(system, start, path);
+      HomotopyResult followed = follow_homotopy_path(system, start, path, control);
+      if (followed.end == "interrupted") {
+        trial.interrupted = true;
+        return trial;
+      }
       for (size_t r = 0; r < followed.roots.size(); ++r)
         keep(std::move(followed.roots[r]), 0, followed.steps_at[r]);
       trial.path_steps += followed.steps;
     }
   }
   for (int attempt = 0; attempt < options.solves; ++attempt) {
-    SolveResult solved = find_stationary_point(system, start, deflated, options.solver);
+    SolveResult solved = find_stationary_point(system, start, deflated, options.solver, control);
+    if (solved.status == SolveStatus::interrupted) {
+      trial.interrupted = true;
+      return trial;
+    }
     ++trial.solves;
     // A failure, or a root the deflation should have removed (rounding can land on one):
     // the same solve would repeat it, so the next one starts afresh.
     const bool found = solved.status == SolveStatus::converged && keep(std::move(solved.point), 1, solved.iterations);
     if (!found) {
       ++trial.failures;
-      start = random_start(loss.dimension(), options.radius, rng);
+      start = random_start(system.dimension, options.radius, rng);
     }
   }
   return trial;
@@ -577,12 +574,16 @@ std::vector<long double> polish_extended(const RegularisedXorLoss& loss, std::sp
   return x;
 }
 
-Census build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry, const std::vector<Hit>& hits,
-                    std::int64_t trials, double distinct_tolerance) {
-  Census census;
-  census.trials = trials;
+namespace {
+
+// Assigns each hit to a distinct point (a new one when none is within the tolerance) and each new
+// point to a class (a new one, stored canonically, when no class's orbit comes within it); counts
+// hits and reaching trials per class. False when interrupted.
+bool group_hits(const HiddenUnitSymmetry& symmetry, const std::vector<Hit>& hits, double distinct_tolerance,
+                const RunControl& control, Census& census) {
   std::vector<std::int64_t> last_trial_counted;
   for (const Hit& hit : hits) {
+    if (control.interrupted()) return false;
     int point = -1;
     for (size_t q = 0; q < census.points.size(); ++q)
       if (distance(census.points[q], hit.point) < distinct_tolerance) {
@@ -618,41 +619,113 @@ Census build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& sy
       last_trial_counted[cls] = hit.start;
     }
   }
-  // Discovery curve: classes known after each trial (hits come in trial order).
-  census.discovery.assign(trials, 0);
-  {
-    size_t h = 0;
-    std::int64_t known = 0;
-    std::vector<bool> seen(census.classes.size(), false);
-    for (std::int64_t s = 0; s < trials; ++s) {
-      for (; h < hits.size() && hits[h].start == s; ++h)
-        if (!seen[census.hit_class[h]]) {
-          seen[census.hit_class[h]] = true;
-          ++known;
-        }
-      census.discovery[s] = known;
-    }
+  return true;
+}
+
+// Discovery curve: classes known after each trial (hits come in trial order).
+std::vector<std::int64_t> discovery_curve(const std::vector<Hit>& hits, const Census& census, std::int64_t trials) {
+  std::vector<std::int64_t> discovery(trials, 0);
+  size_t h = 0;
+  std::int64_t known = 0;
+  std::vector<bool> seen(census.classes.size(), false);
+  for (std::int64_t s = 0; s < trials; ++s) {
+    for (; h < hits.size() && hits[h].start == s; ++h)
+      if (!seen[census.hit_class[h]]) {
+        seen[census.hit_class[h]] = true;
+        ++known;
+      }
+    discovery[s] = known;
   }
+  return discovery;
+}
+
+// Loss, error, classification, Hessian spectrum, orbit, long-double confirmation and reach
+// probability of a class from its representative.
+void characterise(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry, double distinct_tolerance,
+                  std::int64_t trials, StationaryClass& c) {
+  const auto& r = c.representative;
+  Eigen::VectorXd gradient(loss.dimension());
+  c.loss = loss.value_and_gradient(r, std::span<double>(gradient.data(), static_cast<size_t>(gradient.size())));
+  c.gradient_l1 = gradient.lpNorm<1>();
+  c.error = loss.error(r);
+  c.classified = loss.classified_fraction(r);
+  HessianSpectrum spectrum = hessian_spectrum(loss.hessian(r));
+  c.eigenvalues = std::move(spectrum.eigenvalues);
+  c.index = spectrum.index;
+  c.smallest_abs_eigenvalue = spectrum.smallest_abs;
+  c.orbit_size = symmetry.orbit_size(r, distinct_tolerance);
+  const std::vector<long double> polished = polish_extended(loss, r);
+  long double l1 = 0.0L, shift = 0.0L;
+  for (long double v : loss.gradient_extended(polished)) l1 += std::fabs(v);
+  for (size_t k = 0; k < r.size(); ++k) shift += (polished[k] - r[k]) * (polished[k] - r[k]);
+  c.gradient_l1_extended = static_cast<double>(l1);
+  c.extended_shift = static_cast<double>(std::sqrt(shift));
+  c.probability = static_cast<double>(c.trials_reaching) / static_cast<double>(trials);
+  c.probability_error = std::sqrt(c.probability * (1.0 - c.probability) / static_cast<double>(trials));
+}
+
+std::vector<std::int64_t> figure_order_of(const std::vector<StationaryClass>& classes) {
+  std::vector<std::int64_t> order(classes.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+    const StationaryClass& x = classes[a];
+    const StationaryClass& y = classes[b];
+    if (x.classified != y.classified) return x.classified < y.classified;
+    if ((x.index == 0) != (y.index == 0)) return x.index == 0;
+    return x.probability > y.probability;
+  });
+  return order;
+}
+
+}  // namespace
+
+std::optional<Census> build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry,
+                                   const std::vector<Hit>& hits, std::int64_t trials, double distinct_tolerance,
+                                   const RunControl& control) {
+  Census census;
+  census.trials = trials;
+  if (!group_hits(symmetry, hits, distinct_tolerance, control, census)) return std::nullopt;
+  census.discovery = discovery_curve(hits, census, trials);
   for (StationaryClass& c : census.classes) {
-    const auto& r = c.representative;
-    Eigen::VectorXd gradient;
-    c.loss = loss.value_and_gradient(r, gradient);
-    c.gradient_l1 = gradient.lpNorm<1>();
-    c.error = loss.error(r);
-    c.classified = loss.classified_fraction(r);
-    HessianSpectrum spectrum = hessian_spectrum(loss.hessian(r));
-    c.eigenvalues = std::move(spectrum.eigenvalues);
-    c.index = spectrum.index;
-    c.smallest_abs_eigenvalue = spectrum.smallest_abs;
-    c.orbit_size = symmetry.orbit_size(r, distinct_tolerance);
-    const std::vector<long double> polished = polish_extended(loss, r);
-    long double l1 = 0.0L, shift = 0.0L;
-    for (long double v : loss.gradient_extended(polished)) l1 += std::fabs(v);
-    for (size_t k = 0; k < r.size(); ++k) shift += (polished[k] - r[k]) * (polished[k] - r[k]);
-    c.gradient_l1_extended = static_cast<double>(l1);
-    c.extended_shift = static_cast<double>(std::sqrt(shift));
+    if (control.interrupted()) return std::nullopt;
+    characterise(loss, symmetry, distinct_tolerance, trials, c);
   }
+  for (const auto& point : census.points) {
+    census.point_loss.push_back(loss.value(point));
+    census.point_classified.push_back(loss.classified_fraction(point));
+  }
+  census.figure_order = figure_order_of(census.classes);
   return census;
 }
 
-}  // namespace xorscape
+std::string kind_of(int index, int dimension) {
+  if (index == 0) return "minimum";
+  if (index == dimension) return "maximum";
+  return "saddle";
+}
+
+int kind_row(int index, int dimension) { return index == 0 ? 0 : (index == dimension ? 2 : 1); }
+
+CensusSummary summarise(const Census& census, int dimension) {
+  CensusSummary s;
+  s.trials = census.trials;
+  s.classes = static_cast<std::int64_t>(census.classes.size());
+  s.distinct_points = static_cast<std::int64_t>(census.points.size());
+  for (const StationaryClass& c : census.classes) {
+    const int row = kind_row(c.index, dimension);
+    (row == 0 ? s.minima : row == 1 ? s.saddles : s.maxima) += 1;
+    s.solutions += c.orbit_size;
+    if (row == 0) s.minimum_solutions += c.orbit_size;
+    const int correct = static_cast<int>(std::lround(4.0 * c.classified));
+    s.exactly[row][correct] += 1;
+    for (int level = 0; level <= correct; ++level) s.at_least[row][level] += 1;
+  }
+  for (std::int64_t t = 0; t < census.trials; ++t)
+    if (census.discovery[t] == s.classes) {
+      s.last_new_class = t + 1;
+      break;
+    }
+  return s;
+}
+
+}  // namespace xorscape::stationary

@@ -8,23 +8,33 @@
 // the output bias b2_1 may be absent (eight parameters for n_h = 2, as a network with a
 // constant third input to the hidden layer only).
 //
-// Pieces: RegularisedXorLoss (value, analytic gradient and Hessian, extended-precision
-// gradient for confirmation); HiddenUnitSymmetry (permutations of hidden units and, for
-// odd hidden activations, sign flips; canonical form); find_stationary_point (Levenberg–
-// Marquardt on grad E = 0 with deflation of known points); run_trial (one start, repeated
-// deflated solves); Census (distinct points, equivalence classes, Hessian index).
+// Pieces: RegularisedXorLoss (a Potential: value, analytic gradient and Hessian; an
+// extended-precision gradient for confirmation); HiddenUnitSymmetry (permutations of hidden
+// units and, for odd hidden activations, sign flips; canonical form); GradientSystem (grad E = 0
+// of any Potential); find_stationary_point (Levenberg–Marquardt with deflation of known points);
+// follow_homotopy_path; run_trial (one start: paths and repeated deflated solves); Census
+// (distinct points, equivalence classes, Hessian index) and CensusSummary (the paper's Table 2).
+//
+// Stops: the solvers and the census poll control.interrupted() (SIGINT/SIGTERM or
+// request_stop()), not the runner's checkpoint deadline: a solve, a path, a trial and the census
+// are units of work that a deadline lets finish (none is resumable half-way), while a signal
+// ends them within a fraction of a second and their partial result is dropped.
 #include <Eigen/Dense>
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "xorscape/core/network.hpp"
+#include "xorscape/core/potential.hpp"
 #include "xorscape/core/rng.hpp"
+#include "xorscape/core/run_control.hpp"
 
-namespace xorscape {
+namespace xorscape::stationary {
 
 enum class RegularisedSet { all, weights };
 std::string to_string(RegularisedSet set);
@@ -54,7 +64,8 @@ class RegularisedXorLoss {
 
   double value(std::span<const double> beta) const;
   double error(std::span<const double> beta) const;  // c * sum of squared errors, without the regulariser
-  double value_and_gradient(std::span<const double> beta, Eigen::VectorXd& gradient) const;
+  // Writes dE/dbeta into gradient (size dimension()).
+  double value_and_gradient(std::span<const double> beta, std::span<double> gradient) const;
   Eigen::MatrixXd hessian(std::span<const double> beta) const;
   // The gradient evaluated entirely in long double (x87 extended precision on x86-64).
   std::vector<long double> gradient_extended(std::span<const long double> beta) const;
@@ -108,7 +119,16 @@ struct GradientSystem {
   // Writes F(x) and J(x).
   std::function<void(std::span<const double> x, Eigen::VectorXd& f, Eigen::MatrixXd& jacobian)> evaluate;
 };
-GradientSystem gradient_system(const RegularisedXorLoss& loss);
+
+// grad E = 0 for any Potential E (the potential must outlive the system).
+template <Potential P>
+GradientSystem gradient_system(const P& potential) {
+  return {potential.dimension(), [&potential](std::span<const double> x, Eigen::VectorXd& f, Eigen::MatrixXd& jacobian) {
+            f.resize(potential.dimension());
+            potential.value_and_gradient(x, std::span<double>(f.data(), static_cast<size_t>(f.size())));
+            jacobian = potential.hessian(x);
+          }};
+}
 
 struct SolverOptions {
   int max_iterations = 400;      // Levenberg–Marquardt iterations per solve
@@ -118,7 +138,7 @@ struct SolverOptions {
   double divergence_radius = 1e3;  // give up when |x| exceeds this
 };
 
-enum class SolveStatus { converged, max_iterations, diverged, stalled };
+enum class SolveStatus { converged, max_iterations, diverged, stalled, interrupted };
 std::string to_string(SolveStatus status);
 
 struct SolveResult {
@@ -129,10 +149,11 @@ struct SolveResult {
 };
 
 // Levenberg–Marquardt on the deflated system G(x) = m(x) F(x), m as in SolverOptions, with
-// every point of `deflated` removed as a root; finished by undeflated Newton steps until
-// ||F||_1 < tolerance. Work is done with log m so hundreds of deflated points cannot overflow.
+// every point of `deflated` removed as a root, until ||F||_1 < tolerance. Work is done with
+// log m so hundreds of deflated points cannot overflow. Polls control.interrupted() every iteration.
 SolveResult find_stationary_point(const GradientSystem& system, std::span<const double> start,
-                                  const std::vector<std::vector<double>>& deflated, const SolverOptions& options);
+                                  const std::vector<std::vector<double>>& deflated, const SolverOptions& options,
+                                  const RunControl& control = RunControl());
 
 // The fixed-point homotopy of the paper (equation 2 with psi(x) = x, a = 0):
 //   h(beta, tau) = (1 - tau)(beta - beta_0) + tau F(beta),
@@ -158,11 +179,12 @@ struct HomotopyResult {
   std::vector<int> steps_at;               // continuation steps done when each root was found
   int steps = 0;
   int refinement_failures = 0;  // crossings whose Newton refinement did not reach the tolerance
-  std::string end;              // why the path was left: radius, tau, steps, step_size
+  std::string end;              // why the path was left: radius, tau, steps, step_size, interrupted
 };
 
+// Polls control.interrupted() every step.
 HomotopyResult follow_homotopy_path(const GradientSystem& system, std::span<const double> start,
-                                    const HomotopyOptions& options);
+                                    const HomotopyOptions& options, const RunControl& control = RunControl());
 
 // Newton steps on F alone from x (for roots the path or LM left near the tolerance).
 SolveResult newton_refine(const GradientSystem& system, std::span<const double> x, double tolerance, int steps = 30);
@@ -191,9 +213,15 @@ struct TrialResult {
   int path_steps = 0;
   int solves = 0;
   int failures = 0;
+  bool interrupted = false;  // control.interrupted() cut the trial short: its result is incomplete
 };
-TrialResult run_trial(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry, RandomStream& rng,
-                      const TrialOptions& options);
+TrialResult run_trial(const GradientSystem& system, const HiddenUnitSymmetry& symmetry, RandomStream& rng,
+                      const TrialOptions& options, const RunControl& control = RunControl());
+template <Potential P>
+TrialResult run_trial(const P& potential, const HiddenUnitSymmetry& symmetry, RandomStream& rng,
+                      const TrialOptions& options, const RunControl& control = RunControl()) {
+  return run_trial(gradient_system(potential), symmetry, rng, options, control);
+}
 
 // ---- classification of what was found ----
 
@@ -227,24 +255,59 @@ struct StationaryClass {
   std::int64_t hits = 0;               // times found, over all trials
   std::int64_t trials_reaching = 0;    // trials that found it at least once
   std::int64_t first_trial = 0;        // the first trial that found it
+  double probability = 0.0;            // trials_reaching / trials: reached per start (Figure 2)
+  double probability_error = 0.0;      // its binomial standard error, sqrt(p (1 - p) / trials)
 };
+
+// "minimum" (index 0), "maximum" (index = dimension) or "saddle".
+std::string kind_of(int index, int dimension);
 
 struct Census {
   std::vector<StationaryClass> classes;           // in order of discovery
   std::vector<std::vector<double>> points;        // distinct points (differ by >= tolerance)
   std::vector<int> point_class;                   // class of each distinct point
+  std::vector<double> point_loss;                 // E at each distinct point
+  std::vector<double> point_classified;           // fraction of the 4 cases each distinct point classifies
   std::vector<int> hit_class;                     // class of each hit, in hit order
   std::vector<int> hit_point;                     // distinct point of each hit
   std::vector<std::int64_t> discovery;            // classes found within the first s+1 trials
+  // Class ids in the order of Figure 2: by fraction classified, minima before saddles, then by
+  // probability (descending); ties keep discovery order.
+  std::vector<std::int64_t> figure_order;
   std::int64_t trials = 0;
 };
 
 // Groups hits (in trial order) into distinct points and classes, and characterises each class.
-Census build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry, const std::vector<Hit>& hits,
-                    std::int64_t trials, double distinct_tolerance);
+// Nothing when control.interrupted() stopped it (polled per hit and per class).
+std::optional<Census> build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry,
+                                   const std::vector<Hit>& hits, std::int64_t trials, double distinct_tolerance,
+                                   const RunControl& control = RunControl());
+
+// The census in numbers: the counts the paper reports (its Table 2) and the discovery curve's end.
+struct CensusSummary {
+  static constexpr int kKinds = 3;     // rows: minimum, saddle, maximum
+  static constexpr int kLevels = 5;    // columns: 0, 25, 50, 75, 100 % of the cases classified
+  std::int64_t trials = 0;
+  std::int64_t classes = 0;
+  std::int64_t minima = 0;
+  std::int64_t saddles = 0;
+  std::int64_t maxima = 0;
+  std::int64_t solutions = 0;          // orbit sizes summed
+  std::int64_t minimum_solutions = 0;  // the same over minima
+  std::int64_t distinct_points = 0;
+  std::int64_t last_new_class = 0;     // the first trial (1-based) by which every class had been found
+  // [kind][level]: classes of the kind classifying at least / exactly level * 25 % of the cases.
+  std::array<std::array<std::int64_t, kLevels>, kKinds> at_least{};
+  std::array<std::array<std::int64_t, kLevels>, kKinds> exactly{};
+};
+// The row of a Hessian index in CensusSummary's tables: 0 minimum, 1 saddle, 2 maximum.
+int kind_row(int index, int dimension);
+CensusSummary summarise(const Census& census, int dimension);
 
 // Newton steps in long double from `point` (Hessian in double); returns the polished point.
 std::vector<long double> polish_extended(const RegularisedXorLoss& loss, std::span<const double> point,
                                          int steps = 6);
 
-}  // namespace xorscape
+static_assert(Potential<RegularisedXorLoss>);
+
+}  // namespace xorscape::stationary

@@ -68,12 +68,12 @@ ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double sh
       chunk.full_loss_sum = sums ? full.data() : nullptr;
       chunk.batch_loss_sum = sums ? batch.data() : nullptr;
       for (auto& b : blocks) {
-        if (control.stop_requested()) return false;
+        if (control.interrupted()) return false;
         kernels::advance_sigmoid2(b, spec.dataset, chunk, spec.simd);
       }
     } else {
       for (RunState& s : states) {
-        if (control.stop_requested()) return false;
+        if (control.interrupted()) return false;
         for (std::int64_t e = 0; e < n; ++e) {
           const EpochLosses l = reference_epoch(loss, settings, s);
           full[e] += l.full;

@@ -77,7 +77,7 @@ class ConvergeJob {
 };
 
 }  // namespace training
-// The R runs from center + shift * e_parameter. Checks control.stop_requested() between chunks of
+// The R runs from center + shift * e_parameter. Checks control.interrupted() between blocks of
 // epochs and returns an interrupted outcome if a stop was requested.
 ConvergeOutcome converge_from(const ConvergeSpec& spec, int parameter, double shift,
                               const RunControl& control = RunControl());

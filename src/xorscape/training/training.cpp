@@ -47,13 +47,14 @@ bool fast_path_applies(const TrainSpec& spec) {
 
 namespace {
 
-constexpr std::int64_t kChunk = 1 << 16;  // epochs between checks of the stop flag
+constexpr std::int64_t kChunk = 1 << 16;  // epochs between pauses (checks of the stop request)
 
 class Trainer {
  public:
   Trainer(const TrainSpec& spec)
       : spec_(spec), loss_(spec.architecture, spec.dataset),
-        schedule_(record_schedule(spec.points_per_decade, spec.max_epochs)) {}
+        schedule_(record_schedule(spec.points_per_decade, spec.max_epochs)),
+        poll_(std::max<std::int64_t>(1, 256 / spec.architecture.n_hidden)) {}
 
   // The next epoch the run must pause at: a record epoch, the limit, or a stop check.
   std::int64_t next_pause(std::int64_t epoch) const {
@@ -85,46 +86,51 @@ class Trainer {
     }
   }
 
-  void finish(TrainingRun& run, bool converged) const {
+  // Marks the run finished; `done` then counts the rest of its budget as done (progress).
+  void finish(TrainingRun& run, bool converged, std::atomic<double>& done) const {
     if (converged) run.converged_epoch = run.state.epoch;
     run.finished = true;
+    done += static_cast<double>(spec_.max_epochs - run.state.epoch);
     record(run, true);
   }
 
   // At the epoch limit the last state is still checked against the threshold.
-  void finish_at_limit(TrainingRun& run) const {
+  void finish_at_limit(TrainingRun& run, std::atomic<double>& done) const {
     const bool converged = spec_.threshold > 0.0 && loss_.value(run.state.params) < spec_.threshold;
-    finish(run, converged);
+    finish(run, converged, done);
   }
 
-  void report(const std::atomic<std::int64_t>& done) const {
-    if (omp_get_thread_num() == 0) control_->progress(static_cast<double>(done.load()), total_);
+  void report(const std::atomic<double>& done) const {
+    if (omp_get_thread_num() == 0) control_->progress(done.load(), total_);
   }
 
-  void run_reference(TrainingRun& run, std::atomic<std::int64_t>& done) const {
-    while (!run.finished) {
+  // Stops are polled inside a pause interval every poll_ epochs (256 / n_h, at least 1), so
+  // that even a large network (n_h = 4096: about a millisecond per epoch) stops within a
+  // second; a run stopped between pauses continues from its epoch exactly as it would have
+  // (records fall on fixed epochs).
+  void run_reference(TrainingRun& run, std::atomic<double>& done) const {
+    while (!run.finished && !control_->stop_requested()) {
       record(run, false);
       if (run.state.epoch >= spec_.max_epochs) {
-        finish_at_limit(run);
+        finish_at_limit(run, done);
         break;
       }
       const std::int64_t start = run.state.epoch;
       const std::int64_t target = next_pause(start);
-      while (run.state.epoch < target) {
+      bool converged = false;
+      while (run.state.epoch < target && !converged) {
+        if ((run.state.epoch - start) % poll_ == poll_ - 1 && control_->stop_requested()) break;
         const std::int64_t before = run.state.epoch;
         reference_epoch(loss_, spec_.optimizer, run.state, spec_.threshold);
-        if (run.state.epoch == before) {
-          finish(run, true);
-          break;
-        }
+        converged = run.state.epoch == before;
       }
-      done += run.state.epoch - start;
+      done += static_cast<double>(run.state.epoch - start);
+      if (converged) finish(run, true, done);
       report(done);
-      if (control_->stop_requested()) break;
     }
   }
 
-  void run_block(std::span<TrainingRun*> lanes, std::atomic<std::int64_t>& done) const {
+  void run_block(std::span<TrainingRun*> lanes, std::atomic<double>& done) const {
     kernels::SigmoidTrainBlock block;
     for (size_t j = 0; j < lanes.size(); ++j) {
       const RunState& s = lanes[j]->state;
@@ -136,7 +142,7 @@ class Trainer {
     kernels::SigmoidTrainChunk chunk;
     chunk.randomized = uses_randomized_batches(spec_.optimizer);
     chunk.threshold = spec_.threshold;
-    for (;;) {
+    while (!control_->stop_requested()) {
       std::int64_t epoch = -1;
       for (size_t j = 0; j < lanes.size(); ++j)
         if (!lanes[j]->finished) {
@@ -146,7 +152,7 @@ class Trainer {
       if (epoch < 0) break;
       if (epoch >= spec_.max_epochs) {
         for (TrainingRun* run : lanes)
-          if (!run->finished) finish_at_limit(*run);
+          if (!run->finished) finish_at_limit(*run, done);
         break;
       }
       chunk.first_epoch = epoch;
@@ -157,22 +163,24 @@ class Trainer {
         if (run.finished) continue;
         for (int k = 0; k < 9; ++k) run.state.params[k] = block.params[k][j];
         if (block.converged_epoch[j] >= 0) {
-          done += block.converged_epoch[j] - epoch;
+          done += static_cast<double>(block.converged_epoch[j] - epoch);
           run.state.epoch = block.converged_epoch[j];
           block.active[j] = false;
-          finish(run, true);
+          finish(run, true, done);
         } else {
           run.state.epoch = epoch + chunk.epochs;
-          done += chunk.epochs;
+          done += static_cast<double>(chunk.epochs);
         }
       }
       report(done);
-      if (control_->stop_requested()) break;
     }
   }
 
   bool run_all(std::vector<TrainingRun>& runs, const RunControl& control) const {
-    std::atomic<std::int64_t> done{0};
+    // Progress counts the epochs done before this call too, and the whole budget of a finished run.
+    double before = 0.0;
+    for (const TrainingRun& run : runs) before += static_cast<double>(run.finished ? spec_.max_epochs : run.state.epoch);
+    std::atomic<double> done{before};
     control_ = &control;
     total_ = static_cast<double>(runs.size()) * static_cast<double>(spec_.max_epochs);
     if (fast_path_applies(spec_)) {
@@ -212,6 +220,7 @@ class Trainer {
   const TrainSpec& spec_;
   XorLoss loss_;
   std::vector<std::int64_t> schedule_;
+  std::int64_t poll_;
   mutable const RunControl* control_ = nullptr;
   mutable double total_ = 0.0;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // Training runs of the XOR network (section 3.1-3.2 of the dissecting paper): many
 // independent runs advanced in parallel, each stopping when its full-batch loss falls
-// below a threshold, at an epoch limit, or when a stop is requested (SIGINT/SIGTERM), with
+// below a threshold, at an epoch limit, or when a stop is requested (RunControl), with
 // observers that record loss, parameters and activations at logarithmically spaced epochs.
 //
 // Paths: n_h = 2 with sigmoid hidden and output units trained by gd or sgd runs on the SIMD
@@ -64,9 +64,11 @@ std::vector<std::int64_t> record_schedule(int points_per_decade, std::int64_t ma
 bool fast_path_applies(const TrainSpec& spec);
 
 // Advances every unfinished run until it converges, reaches spec.max_epochs or a stop is
-// requested (control.stop_requested()). Runs in parallel (OpenMP) over runs or blocks of runs.
-// control.progress(epochs done, epochs of all runs) is reported from one thread.
-// Returns true when every run has finished.
+// requested (control.stop_requested(), polled at least every 65 536 epochs of a block of runs
+// and every max(1, 256 / n_h) epochs of a reference-path run). Runs in parallel (OpenMP) over runs or blocks
+// of runs. control.progress(epochs done, epochs of all runs) is reported from one thread; a
+// finished run counts its whole budget as done. A stopped run can be advanced again by another
+// call and ends exactly as it would have without the stop. Returns true when every run has finished.
 bool train(const TrainSpec& spec, std::vector<TrainingRun>& runs,
            const RunControl& control = RunControl());
 

@@ -1,0 +1,43 @@
+#pragma once
+// The paired trial experiment as a resumable job (io/checkpoint.hpp), driven by cli::run_job:
+// its work units are (sweep point, seed index), independent and deterministic, run in parallel
+// in any order. A unit interrupted by a signal is dropped and redone after a resume, so a
+// resumed experiment ends with exactly the numbers of an uninterrupted one.
+#include <cstdint>
+#include <string>
+
+#include "xorscape/annealing/annealing.hpp"
+#include "xorscape/core/run_control.hpp"
+#include "xorscape/io/h5.hpp"
+
+namespace xorscape::annealing {
+
+class ExperimentJob {
+ public:
+  explicit ExperimentJob(ExperimentSpec spec);
+  // Every setting that changes the numbers (never the thread count).
+  std::string identity() const;
+  bool finished() const;
+  double fraction_done() const;
+  // Runs the units not done yet (OpenMP, dynamic schedule) until all are done or control asks
+  // to stop: no new unit starts after a deadline or a signal; a signal (control.interrupted())
+  // also stops the units in flight within a second.
+  void advance(const RunControl& control);
+  // The checkpoint state: the runs and traces written so far (annealing_file.hpp).
+  void save(const h5::Group& group) const;
+  void load(const h5::Group& group);
+
+  // A testing aid: advance() requests a stop (as a signal does) once this many units are done in
+  // all (0: never), so a test interrupts an experiment at a known place.
+  void stop_after(std::int64_t units) { stop_after_ = units; }
+
+  const ExperimentSpec& spec() const { return spec_; }
+  const ExperimentResult& result() const { return result_; }
+
+ private:
+  ExperimentSpec spec_;
+  ExperimentResult result_;
+  std::int64_t stop_after_ = 0;
+};
+
+}  // namespace xorscape::annealing

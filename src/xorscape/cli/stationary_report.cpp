@@ -1,0 +1,70 @@
+#include "xorscape/cli/stationary_report.hpp"
+
+#include "xorscape/cli/runner.hpp"
+
+namespace xorscape::cli {
+
+namespace {
+
+void print_problem(std::FILE* out, const stationary::CensusJob& job) {
+  const stationary::CensusSpec& s = job.spec();
+  const auto& a = s.problem.architecture;
+  std::fprintf(out, "problem: 2-%d-1 %s/%s on %s, %s error, mu = %g on %s parameters, %d parameters%s\n", a.n_hidden,
+               to_string(a.hidden).c_str(), to_string(a.output).c_str(), s.problem.data.c_str(), s.reduction.c_str(),
+               s.problem.mu, to_string(s.problem.regularised).c_str(), job.loss().dimension(),
+               s.problem.output_bias ? " (output bias)" : " (no output bias)");
+  std::fprintf(out, "trials: %lld starts on the sphere of radius %.4g; homotopy paths %s, %d deflated solves each; %.1f s\n",
+               static_cast<long long>(job.census().trials), s.trial.radius, s.trial.homotopy ? "yes" : "no",
+               s.trial.solves, job.session().seconds);
+}
+
+void print_classes(std::FILE* out, const stationary::CensusJob& job) {
+  const stationary::Census& census = job.census();
+  const int D = job.loss().dimension();
+  std::fprintf(out, "  class kind    index   loss        error       class%%  |lambda|min  |grad|_1(ld)  orbit  P(reach)\n");
+  for (size_t c = 0; c < census.classes.size(); ++c) {
+    const auto& k = census.classes[c];
+    std::fprintf(out, "  %5zu %-8s %5d  %-10.6f  %-10.6f  %5.0f   %-10.3g   %-10.2g    %3d    %.4f\n", c,
+                 stationary::kind_of(k.index, D).c_str(), k.index, k.loss, k.error, 100.0 * k.classified,
+                 k.smallest_abs_eigenvalue, k.gradient_l1_extended, k.orbit_size, k.probability);
+  }
+}
+
+}  // namespace
+
+void print_census_summary(std::FILE* out, const stationary::CensusJob& job) {
+  const stationary::CensusSummary& s = job.summary();
+  print_problem(out, job);
+  std::fprintf(out, "classes: %lld (%lld minima, %lld saddles, %lld maxima); solutions (orbit sizes summed): %lld, of them minima %lld\n",
+               static_cast<long long>(s.classes), static_cast<long long>(s.minima), static_cast<long long>(s.saddles),
+               static_cast<long long>(s.maxima), static_cast<long long>(s.solutions),
+               static_cast<long long>(s.minimum_solutions));
+  std::fprintf(out, "last new class found at trial %lld of %lld\n", static_cast<long long>(s.last_new_class),
+               static_cast<long long>(s.trials));
+  std::fprintf(out, "classes classifying at least   0%%  25%%  50%%  75%% 100%%\n");
+  const char* rows[stationary::CensusSummary::kKinds] = {"minimum", "saddle ", "maximum"};
+  for (int r = 0; r < stationary::CensusSummary::kKinds; ++r) {
+    std::fprintf(out, "  %s                   ", rows[r]);
+    for (std::int64_t n : s.at_least[r]) std::fprintf(out, " %4lld", static_cast<long long>(n));
+    std::fprintf(out, "\n");
+  }
+  print_classes(out, job);
+  const stationary::CensusSession& run = job.session();
+  if (run.seconds > 0 && run.trials > 0)
+    std::fprintf(out, "rates (this run's %lld new trials): %.1f trials/s, %.1f deflated solves/s, %.0f path steps/s\n",
+                 static_cast<long long>(run.trials), run.trials / run.seconds, run.solves / run.seconds,
+                 run.path_steps / run.seconds);
+}
+
+int bench_census(const Tool& tool, stationary::CensusJob& job) {
+  tool.control().set_progress_sink(tool.progress().sink());
+  while (!job.finished()) {
+    job.advance(tool.control());
+    if (tool.control().interrupted()) return stopped(tool);
+  }
+  tool.progress().finish();
+  print_census_summary(stdout, job);
+  return 0;
+}
+
+}  // namespace xorscape::cli
