@@ -403,18 +403,7 @@ TEST_CASE("Wang-Landau agrees with simple sampling for n_h = 2 where simple samp
   CHECK(compared >= 8);
 }
 
-TEST_CASE("the sampler's inlined exponential agrees with std::exp to 1e-15 relative over the double range") {
-  RandomStream rng(21);
-  double worst = 0.0;
-  for (int t = 0; t < 200000; ++t) {
-    const double x = t < 100000 ? rng.uniform(-708.0, 709.0) : rng.uniform(-2.0, 2.0);
-    worst = std::max(worst, std::abs(detail::sampler_exp(x) / std::exp(x) - 1.0));
-  }
-  for (double x : {-708.0, -1.0, 0.0, 1e-300, 0.5 * std::log(2.0), 1.0, 709.0})
-    worst = std::max(worst, std::abs(detail::sampler_exp(x) / std::exp(x) - 1.0));
-  CHECK(worst < 1e-15);
-  CHECK(std::isfinite(detail::sampler_exp(1e6)));
-  CHECK(detail::sampler_exp(-1e6) > 0.0);
+TEST_CASE("the sampler's activations agree with the reference activations") {
   for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu})
     for (double z : {-800.0, -30.0, -1.0, -1e-9, 0.0, 1e-9, 0.3, 5.0, 40.0, 800.0})
       CHECK(detail::sampler_activate(a, z) == Approx(activate(a, z)).epsilon(1e-14).margin(1e-300));

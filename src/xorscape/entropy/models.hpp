@@ -16,6 +16,7 @@
 #include "xorscape/core/activation.hpp"
 #include "xorscape/entropy/entropy.hpp"
 #include "xorscape/core/network.hpp"
+#include "xorscape/kernels/simd.hpp"
 
 namespace xorscape::entropy {
 
@@ -38,37 +39,8 @@ concept SamplerModel = std::copyable<M> && requires(M model, const M& fixed, int
 };
 
 namespace detail {
-// 2^(j/64), j = 0..63, for sampler_exp.
-inline const std::array<double, 64> kExp2Sixtyfourths = [] {
-  std::array<double, 64> t{};
-  for (int j = 0; j < 64; ++j) t[j] = std::exp2(j / 64.0);
-  return t;
-}();
-
-// e^x for the sampler's inner loop, inlined and short so that the examples' exponentials
-// overlap in the pipeline: x = (64 q + j) ln2/64 + r with |r| <= ln2/128, e^x = 2^q 2^(j/64) e^r,
-// e^r by its Taylor polynomial of degree 5 (truncation below 4e-17 relative, Estrin order).
-// Arguments are clamped to [-708, 709], where the result is a normal double. Relative error
-// against std::exp below 1e-15 (checked by a test); the loss it feeds is binned at 1e-3 or coarser.
-inline double sampler_exp(double x) {
-  x = x < -708.0 ? -708.0 : (x > 709.0 ? 709.0 : x);
-  // Round to nearest with the 1.5 * 2^52 shifter (no call to nearbyint on baseline x86-64).
-  constexpr double shifter = 6755399441055744.0;
-  const double k = (x * (64.0 * 1.4426950408889634) + shifter) - shifter;
-  const double r = (x - k * (6.93147180369123816490e-01 / 64.0)) - k * (1.90821492927058770002e-10 / 64.0);
-  const double r2 = r * r;
-  const double p = (1.0 + r) + r2 * ((0.5 + r * (1.0 / 6.0)) + r2 * ((1.0 / 24.0) + r * (1.0 / 120.0)));
-  const auto ki = static_cast<std::int64_t>(k);
-  const std::int64_t q = ki >> 6;  // floor(k / 64): arithmetic shift
-  // 2^q in two factors so that q = 1023 + rounding (x near 709) stays finite.
-  const std::int64_t half = q / 2;
-  double a, b;
-  const std::uint64_t bits_a = static_cast<std::uint64_t>(half + 1023) << 52;
-  const std::uint64_t bits_b = static_cast<std::uint64_t>(q - half + 1023) << 52;
-  std::memcpy(&a, &bits_a, sizeof a);
-  std::memcpy(&b, &bits_b, sizeof b);
-  return (kExp2Sixtyfourths[ki & 63] * p) * a * b;
-}
+// The sampler's exponential is kernels::simd::sampler_exp (scalar, short, inlined): see simd.hpp.
+using kernels::simd::sampler_exp;
 
 inline double sampler_activate(Activation activation, double z) {
   switch (activation) {

@@ -1,9 +1,17 @@
+// The loss kernels: batch_loss (many points at once) and PlaneEvaluator (a plane through parameter
+// space, SIMD over its columns). Their vector bodies are templates on the width W, compiled for
+// each level by simd::dispatch (the scalar level at W = 1, with the reference activations).
+// Contraction into FMA stays on here (see simd.hpp): the wide levels agree with the scalar
+// reference to a few ulp.
 #include "xorscape/kernels/kernels.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+
+#include "xorscape/kernels/simd.hpp"
+
+#pragma GCC diagnostic ignored "-Wpsabi"  // wide vectors never cross a call that is not inlined
 
 namespace xorscape::kernels {
 
@@ -60,124 +68,187 @@ struct PlanePlan {
   std::array<PlaneCase, 4> cases;
 };
 
-namespace scalar_level {
-#define XS_SCALAR
-#define XS_W 1
-#include "kernels_vector.inc"
-#undef XS_W
-#undef XS_SCALAR
-}  // namespace scalar_level
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#define XORSCAPE_HAVE_X86_KERNELS 1
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2_level {
-#define XS_W 4
-#include "kernels_vector.inc"
-#undef XS_W
-}  // namespace avx2_level
-#pragma GCC pop_options
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512vl,avx2,fma")
-namespace avx512_level {
-#define XS_W 8
-#include "kernels_vector.inc"
-#undef XS_W
-}  // namespace avx512_level
-#pragma GCC pop_options
-#pragma GCC diagnostic pop
-#endif
-
-std::string to_string(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::scalar: return "scalar";
-    case SimdLevel::avx2: return "avx2";
-    case SimdLevel::avx512: return "avx512";
-  }
-  return "unknown";
-}
-
-SimdLevel parse_simd_level(std::string_view text) {
-  if (text == "auto") return detect_simd_level();
-  if (text == "scalar") return SimdLevel::scalar;
-  if (text == "avx2") return SimdLevel::avx2;
-  if (text == "avx512") return SimdLevel::avx512;
-  throw std::invalid_argument("'" + std::string(text) + "' is not a SIMD level (auto, scalar, avx2, avx512)");
-}
-
 namespace {
-SimdLevel cpu_simd_level() {
-#ifdef XORSCAPE_HAVE_X86_KERNELS
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-    return SimdLevel::avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::avx2;
-#endif
-  return SimdLevel::scalar;
-}
-#ifdef XORSCAPE_HAVE_X86_KERNELS
-constexpr SimdLevel kWidestBuiltLevel = SimdLevel::avx512;
-#else
-constexpr SimdLevel kWidestBuiltLevel = SimdLevel::scalar;
-#endif
 
-// A level this machine cannot run falls back to the widest it can.
-SimdLevel usable(SimdLevel level) { return std::min({level, cpu_simd_level(), kWidestBuiltLevel}); }
-}  // namespace
+using simd::load;
+using simd::splat;
+using simd::store;
 
-SimdLevel detect_simd_level() {
-  SimdLevel level = std::min(cpu_simd_level(), kWidestBuiltLevel);
-  if (const char* wanted = std::getenv("XORSCAPE_SIMD")) {
-    const std::string_view text(wanted);
-    if (text == "scalar" || text == "avx2" || text == "avx512") {
-      const SimdLevel requested = parse_simd_level(text);
-      if (requested < level) level = requested;
+// out[j] = loss.value(point j, batch): the same operations in the same order as XorLoss::value,
+// W points at a time; the remainder goes through XorLoss::value.
+template <int W>
+XORSCAPE_SIMD_INLINE void batch_loss_body(const XorLoss& loss, const double* points, std::size_t stride,
+                                          std::size_t count, double* out, const Batch& batch) {
+  using V = simd::Vec<W>;
+  const ParameterLayout& L = loss.layout();
+  const Architecture& arch = loss.architecture();
+  const int n = L.n_hidden();
+  const int dimension = L.dimension();
+  const double weight = loss.reduction() == Reduction::mean ? 0.25 : 1.0;
+  const double l2 = loss.l2();
+  std::size_t j = 0;
+  for (; j + W <= count; j += W) {
+    auto at = [&](int k) XORSCAPE_SIMD_LAMBDA { return load<V>(points + static_cast<std::size_t>(k) * stride + j); };
+    V sum = splat<V>(0.0);
+    for (int m : batch) {
+      const Example& e = loss.dataset().examples[m];
+      V u = at(L.b2());
+      for (int i = 0; i < n; ++i) {
+        const V z = at(L.w1(i, 0)) * e.x1 + at(L.w1(i, 1)) * e.x2 + at(L.b1(i));
+        u += at(L.w2(i)) * simd::loss_activate(arch.hidden, z);
+      }
+      const V r = simd::loss_activate(arch.output, u) - e.target;
+      sum += r * r;
     }
-    // An unknown value leaves the detected level in place.
+    V value = weight * sum;
+    if (l2 != 0.0) {
+      V norm = splat<V>(0.0);
+      for (int k = 0; k < dimension; ++k) norm += at(k) * at(k);
+      value += l2 * norm;
+    }
+    store(out + j, value);
   }
-  return level;
+  if (j < count) {
+    std::vector<double> point(dimension);
+    for (; j < count; ++j) {
+      for (int k = 0; k < dimension; ++k) point[k] = points[static_cast<std::size_t>(k) * stride + j];
+      out[j] = loss.value(point, batch);
+    }
+  }
 }
 
-std::vector<SimdLevel> available_simd_levels() {
-  std::vector<SimdLevel> levels;
-  const SimdLevel widest = std::min(cpu_simd_level(), kWidestBuiltLevel);
-  for (SimdLevel level : {SimdLevel::scalar, SimdLevel::avx2, SimdLevel::avx512})
-    if (level <= widest) levels.push_back(level);
-  return levels;
+// One row of one case of a plane that depends on both varying parameters (see PlanePlan):
+// out[c] = (yhat - y)^2 at column c, for every c < plan.padded (arrays are padded to a multiple
+// of 8 lanes). u_row is the part of the output's input fixed in this row; per term, w_row /
+// h_row / z_row are the row's values of what does not vary along it.
+template <int W>
+XORSCAPE_SIMD_INLINE void plane_case_row_body(const PlanePlan& plan, const PlaneCase& pc, double u_row,
+                                              const double* w_row, const double* h_row, const double* z_row,
+                                              double* out) {
+  using V = simd::Vec<W>;
+  const std::size_t terms = pc.terms.size();
+  for (std::size_t c = 0; c < plan.padded; c += W) {
+    V u = load<V>(pc.u_column.data() + c) + u_row;
+    const V px = load<V>(plan.x_values.data() + c);
+    for (std::size_t k = 0; k < terms; ++k) {
+      const MixedTerm& t = pc.terms[k];
+      const V w = t.w2_is_x ? px : splat<V>(w_row[k]);
+      V h;
+      if (t.source == HiddenSource::point)
+        h = simd::loss_activate(plan.hidden, splat<V>(z_row[k]) + t.x_input * px);
+      else if (t.source == HiddenSource::column)
+        h = load<V>(t.h_column.data() + c);
+      else
+        h = splat<V>(h_row[k]);
+      u += w * h;
+    }
+    const V r = simd::loss_activate(plan.output, u) - pc.target;
+    store(out + c, r * r);
+  }
 }
+
+}  // namespace
 
 void batch_loss(const XorLoss& loss, const double* points, std::size_t stride, std::size_t count, double* out,
                 const Batch& batch, SimdLevel level) {
-  switch (usable(level)) {
-#ifdef XORSCAPE_HAVE_X86_KERNELS
-    case SimdLevel::avx512: return avx512_level::batch_loss_body(loss, points, stride, count, out, batch);
-    case SimdLevel::avx2: return avx2_level::batch_loss_body(loss, points, stride, count, out, batch);
-#endif
-    default: break;
-  }
-  // Scalar reference: gather each point and evaluate it with the network itself.
-  const int dimension = loss.dimension();
-  std::vector<double> point(dimension);
-  for (std::size_t j = 0; j < count; ++j) {
-    for (int k = 0; k < dimension; ++k) point[k] = points[k * stride + j];
-    out[j] = loss.value(point, batch);
-  }
+  simd::dispatch<1>(level, [&]<int W>() XORSCAPE_SIMD_LAMBDA {
+    if constexpr (W > 1) {
+      batch_loss_body<W>(loss, points, stride, count, out, batch);
+    } else {
+      // Scalar reference: gather each point and evaluate it with the network itself.
+      const int dimension = loss.dimension();
+      std::vector<double> point(dimension);
+      for (std::size_t j = 0; j < count; ++j) {
+        for (int k = 0; k < dimension; ++k) point[k] = points[k * stride + j];
+        out[j] = loss.value(point, batch);
+      }
+    }
+  });
 }
 
 void activate_many(Activation activation, const double* z, std::size_t count, double* out, SimdLevel level) {
-  switch (usable(level)) {
-#ifdef XORSCAPE_HAVE_X86_KERNELS
-    case SimdLevel::avx512: return avx512_level::activate_many(activation, z, count, out);
-    case SimdLevel::avx2: return avx2_level::activate_many(activation, z, count, out);
-#endif
-    default: return scalar_level::activate_many(activation, z, count, out);
-  }
+  simd::dispatch<1>(level, [&]<int W>() XORSCAPE_SIMD_LAMBDA {
+    simd::map_many<W>([activation](auto v) XORSCAPE_SIMD_LAMBDA { return simd::loss_activate(activation, v); }, z,
+                      count, out);
+  });
+}
+
+void loss_exp_many(const double* x, std::size_t count, double* out, SimdLevel level) {
+  simd::dispatch<1>(level, [&]<int W>() XORSCAPE_SIMD_LAMBDA {
+    simd::map_many<W>([](auto v) XORSCAPE_SIMD_LAMBDA { return simd::loss_exp(v); }, x, count, out);
+  });
 }
 
 // ---- PlaneEvaluator ----
+
+namespace {
+
+// Case m of the plane's plan: each hidden unit's term goes where it varies (per column, per row or
+// per point), and the case is classified by what its output depends on.
+void plan_case(PlanePlan& P, const XorLoss& loss, std::span<const double> center, int x_index, int y_index,
+               int m) {
+  const ParameterLayout& L = loss.layout();
+  // The value of parameter k at column i when it is x, else its center value.
+  auto value_at = [&](int k, std::size_t i) { return k == x_index ? P.x_values[i] : center[k]; };
+  const Example& e = loss.dataset().examples[m];
+  PlaneCase& pc = P.cases[m];
+  pc.example = m;
+  pc.target = e.target;
+  pc.u_column.assign(P.padded, 0.0);
+  for (std::size_t i = 0; i < P.padded; ++i) pc.u_column[i] = value_at(L.b2(), i);
+  if (L.b2() == y_index) {
+    pc.b2_is_y = true;
+    std::fill(pc.u_column.begin(), pc.u_column.end(), 0.0);
+  }
+  bool depends_x = L.b2() == x_index;
+  bool depends_y = L.b2() == y_index;
+  for (int i = 0; i < L.n_hidden(); ++i) {
+    const int inputs[3] = {L.w1(i, 0), L.w1(i, 1), L.b1(i)};
+    const double input_values[3] = {e.x1, e.x2, 1.0};
+    double z_fixed = 0.0, x_input = 0.0, y_input = 0.0;
+    for (int r = 0; r < 3; ++r) {
+      if (inputs[r] == x_index) x_input = input_values[r];
+      else if (inputs[r] == y_index) y_input = input_values[r];
+      else z_fixed += center[inputs[r]] * input_values[r];
+    }
+    const bool h_x = x_input != 0.0, h_y = y_input != 0.0;
+    const bool w_x = L.w2(i) == x_index, w_y = L.w2(i) == y_index;
+    const double w2 = center[L.w2(i)];
+    depends_x = depends_x || h_x || w_x;
+    depends_y = depends_y || h_y || w_y;
+    if (!h_y && !w_y) {
+      // Varies with x or not at all: once per column.
+      for (std::size_t c = 0; c < P.padded; ++c) {
+        const double h = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
+        pc.u_column[c] += (w_x ? P.x_values[c] : w2) * h;
+      }
+    } else if (!h_x && !w_x) {
+      pc.row_terms.push_back({w_y, w2, z_fixed, y_input});
+    } else {
+      MixedTerm t{h_x && h_y ? HiddenSource::point : (h_x ? HiddenSource::column : HiddenSource::row),
+                  w_x, w_y, w2, z_fixed, x_input, y_input, {}};
+      if (t.source == HiddenSource::column) {
+        t.h_column.resize(P.padded);
+        for (std::size_t c = 0; c < P.padded; ++c) t.h_column[c] = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
+      }
+      pc.terms.push_back(std::move(t));
+    }
+  }
+  if (depends_y && depends_x) {
+    pc.kind = CaseKind::mixed;
+  } else if (depends_y) {
+    pc.kind = CaseKind::row;
+  } else {
+    pc.kind = CaseKind::column;
+    pc.loss_column.resize(P.padded);
+    for (std::size_t c = 0; c < P.padded; ++c) {
+      const double r = activate(P.output, pc.u_column[c]) - e.target;
+      pc.loss_column[c] = r * r;
+    }
+  }
+}
+
+}  // namespace
 
 PlaneEvaluator::PlaneEvaluator(const XorLoss& loss, std::span<const double> center, int x_index, int y_index,
                                std::span<const double> x_offsets, SimdLevel level)
@@ -189,7 +260,7 @@ PlaneEvaluator::PlaneEvaluator(const XorLoss& loss, std::span<const double> cent
     throw std::invalid_argument("a plane needs two different parameters of the layout");
   if (x_offsets.empty()) throw std::invalid_argument("a plane needs at least one column");
   PlanePlan& P = *plan_;
-  P.level = usable(level);
+  P.level = usable_simd_level(level);
   P.hidden = loss.architecture().hidden;
   P.output = loss.architecture().output;
   P.weight = loss.reduction() == Reduction::mean ? 0.25 : 1.0;
@@ -203,66 +274,7 @@ PlaneEvaluator::PlaneEvaluator(const XorLoss& loss, std::span<const double> cent
   P.x_values.resize(P.padded);
   for (std::size_t i = 0; i < P.padded; ++i) P.x_values[i] = center[x_index] + x_offsets[std::min(i, P.columns - 1)];
 
-  // The value of parameter k at column i when it is x, else its center value.
-  auto value_at = [&](int k, std::size_t i) { return k == x_index ? P.x_values[i] : center[k]; };
-  for (int m = 0; m < 4; ++m) {
-    const Example& e = loss.dataset().examples[m];
-    PlaneCase& pc = P.cases[m];
-    pc.example = m;
-    pc.target = e.target;
-    pc.u_column.assign(P.padded, 0.0);
-    for (std::size_t i = 0; i < P.padded; ++i) pc.u_column[i] = value_at(L.b2(), i);
-    if (L.b2() == y_index) {
-      pc.b2_is_y = true;
-      std::fill(pc.u_column.begin(), pc.u_column.end(), 0.0);
-    }
-    bool depends_x = L.b2() == x_index;
-    bool depends_y = L.b2() == y_index;
-    for (int i = 0; i < L.n_hidden(); ++i) {
-      const int inputs[3] = {L.w1(i, 0), L.w1(i, 1), L.b1(i)};
-      const double input_values[3] = {e.x1, e.x2, 1.0};
-      double z_fixed = 0.0, x_input = 0.0, y_input = 0.0;
-      for (int r = 0; r < 3; ++r) {
-        if (inputs[r] == x_index) x_input = input_values[r];
-        else if (inputs[r] == y_index) y_input = input_values[r];
-        else z_fixed += center[inputs[r]] * input_values[r];
-      }
-      const bool h_x = x_input != 0.0, h_y = y_input != 0.0;
-      const bool w_x = L.w2(i) == x_index, w_y = L.w2(i) == y_index;
-      const double w2 = center[L.w2(i)];
-      depends_x = depends_x || h_x || w_x;
-      depends_y = depends_y || h_y || w_y;
-      if (!h_y && !w_y) {
-        // Varies with x or not at all: once per column.
-        for (std::size_t c = 0; c < P.padded; ++c) {
-          const double h = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
-          pc.u_column[c] += (w_x ? P.x_values[c] : w2) * h;
-        }
-      } else if (!h_x && !w_x) {
-        pc.row_terms.push_back({w_y, w2, z_fixed, y_input});
-      } else {
-        MixedTerm t{h_x && h_y ? HiddenSource::point : (h_x ? HiddenSource::column : HiddenSource::row),
-                    w_x, w_y, w2, z_fixed, x_input, y_input, {}};
-        if (t.source == HiddenSource::column) {
-          t.h_column.resize(P.padded);
-          for (std::size_t c = 0; c < P.padded; ++c) t.h_column[c] = activate(P.hidden, z_fixed + x_input * P.x_values[c]);
-        }
-        pc.terms.push_back(std::move(t));
-      }
-    }
-    if (depends_y && depends_x) {
-      pc.kind = CaseKind::mixed;
-    } else if (depends_y) {
-      pc.kind = CaseKind::row;
-    } else {
-      pc.kind = CaseKind::column;
-      pc.loss_column.resize(P.padded);
-      for (std::size_t c = 0; c < P.padded; ++c) {
-        const double r = activate(P.output, pc.u_column[c]) - e.target;
-        pc.loss_column[c] = r * r;
-      }
-    }
-  }
+  for (int m = 0; m < 4; ++m) plan_case(P, loss, center, x_index, y_index, m);
 }
 
 PlaneEvaluator::PlaneEvaluator(PlaneEvaluator&&) noexcept = default;
@@ -311,13 +323,9 @@ void PlaneEvaluator::row_case_losses(double y_offset, double* case_losses) const
       z_row[k] = t.z_fixed + t.y_input * y;
       h_row[k] = t.source == HiddenSource::row ? activate(P.hidden, z_row[k]) : 0.0;
     }
-    switch (P.level) {
-#ifdef XORSCAPE_HAVE_X86_KERNELS
-      case SimdLevel::avx512: avx512_level::plane_case_row_body(P, pc, u_row, w_row, h_row, z_row, out); break;
-      case SimdLevel::avx2: avx2_level::plane_case_row_body(P, pc, u_row, w_row, h_row, z_row, out); break;
-#endif
-      default: scalar_level::plane_case_row_body(P, pc, u_row, w_row, h_row, z_row, out); break;
-    }
+    simd::dispatch<1>(P.level, [&]<int W>() XORSCAPE_SIMD_LAMBDA {
+      plane_case_row_body<W>(P, pc, u_row, w_row, h_row, z_row, out);
+    });
   }
 }
 

@@ -22,8 +22,10 @@ enum class SimdLevel { scalar, avx2, avx512 };
 std::string to_string(SimdLevel level);
 // "scalar", "avx2", "avx512" or "auto" (detect_simd_level()); throws std::invalid_argument.
 SimdLevel parse_simd_level(std::string_view text);
-// The widest level this processor supports and this build contains. The environment
-// variable XORSCAPE_SIMD=scalar|avx2|avx512 lowers it (never raises it above the CPU's).
+// The widest level this processor supports and this build contains (AVX-512: F, DQ, VL; AVX2:
+// AVX2 and FMA). The environment variable XORSCAPE_SIMD=scalar|avx2|avx512 lowers it (never
+// raises it above the CPU's; other values are ignored). The one rule for every kernel: the
+// training kernel's training_simd_level() is this.
 SimdLevel detect_simd_level();
 // Every level usable on this machine, scalar first (for tests and benchmarks).
 std::vector<SimdLevel> available_simd_levels();
@@ -33,8 +35,9 @@ std::vector<SimdLevel> available_simd_levels();
 void batch_loss(const XorLoss& loss, const double* points, std::size_t stride, std::size_t count, double* out,
                 const Batch& batch = kNonrandomizedBatch, SimdLevel level = detect_simd_level());
 
-// out[j] = f(z[j]) with the level's own implementation of the activation (the vector exp,
-// sigmoid and tanh the kernels use); for accuracy tests and benchmarks.
+// out[j] = f(z[j]) with the level's own implementation of the activation (simd::loss_activate:
+// the vector exp, sigmoid and tanh the kernels use; the reference ones at the scalar level), for
+// every j including a tail shorter than a vector; for accuracy tests and benchmarks.
 void activate_many(Activation activation, const double* z, std::size_t count, double* out,
                    SimdLevel level = detect_simd_level());
 

@@ -5,8 +5,9 @@
 //
 // It performs the same arithmetic, in the same order, as the reference path
 // (reference_epoch over XorLoss::value_and_gradient); the only difference is the exponential:
-// a branch-free polynomial exp (Cody-Waite reduction, degree-13 Taylor polynomial, exact
-// scaling by 2^n; about 1 ulp) that vectorises and stays finite for every finite argument.
+// simd::train_exp (kernels/simd.hpp: a branch-free polynomial exp, Cody-Waite reduction,
+// degree-13 Taylor polynomial, exact scaling by 2^n; about 1 ulp) that vectorises and stays
+// finite for every finite argument.
 // Randomized batches enter as case multiplicities, gradient = (1/4) sum_m c_m grad l_m.
 // Floating-point contraction is off, so every SIMD level gives bit-identical results.
 #include <cstdint>
@@ -50,12 +51,12 @@ struct SigmoidTrainChunk {
 std::int64_t advance_sigmoid2(SigmoidTrainBlock& block, const Dataset& dataset, const SigmoidTrainChunk& chunk,
                               SimdLevel level);
 
-// The widest level the training kernel can use on this processor; XORSCAPE_SIMD lowers it.
+// The level rule of every kernel: detect_simd_level() (XORSCAPE_SIMD lowers it).
 SimdLevel training_simd_level();
-// Every level the training kernel can use here, scalar first.
+// available_simd_levels(): every level the training kernel can use here, scalar first.
 std::vector<SimdLevel> training_simd_levels();
 
-// The kernel's exponential for arguments <= 0 (exposed for tests).
+// The kernel's exponential, simd::train_exp, for arguments <= 0 (exposed for tests).
 double fast_exp_nonpositive(double x);
 
 }  // namespace xorscape::kernels
