@@ -65,9 +65,16 @@ void Tool::enable_resume(double default_checkpoint_seconds) {
   default_checkpoint_seconds_ = default_checkpoint_seconds;
 }
 
-int Tool::run(int argc, char** argv, const std::function<int()>& body) {
-  for (int i = 0; i < argc; ++i) command_line_ += (i ? " " : "") + shell_quote(argv[i]);
+po::options_description Tool::common_options(bool for_config_file) const {
   po::options_description common("Common options");
+  if (for_config_file) {  // the values a --config file may set, without help texts
+    common.add_options()("threads", po::value<int>(), "")("seed", po::value<std::string>(), "");
+    if (!default_output_.empty())
+      common.add_options()("output", po::value<std::string>(), "")("force", po::bool_switch(), "");
+    if (resumable_)
+      common.add_options()("resume", po::bool_switch(), "")("checkpoint-every", po::value<double>(), "");
+    return common;
+  }
   common.add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -84,61 +91,66 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
         ("resume", po::bool_switch(), "continue from OUTPUT.checkpoint.h5 (the same options, another thread count is fine)")
         ("checkpoint-every", po::value<double>()->default_value(default_checkpoint_seconds_),
          "seconds between checkpoints to OUTPUT.checkpoint.h5 (one is also written on SIGINT/SIGTERM)");
+  return common;
+}
+
+std::optional<int> Tool::parse(int argc, char** argv) {
   po::options_description all;
-  all.add(options_).add(common);
+  all.add(options_).add(common_options(false));
   try {
-    try {
-      po::store(po::command_line_parser(argc, argv).options(all).positional(positional_).run(), values_);
-      if (values_.count("help")) {
-        std::cout << name_ << " — " << summary_ << "\n\nUsage: " << name_ << " [options]\n\n" << all << '\n';
-        return 0;
-      }
-      if (values_.count("version")) {
-        std::cout << name_ << " " << kVersion << " (" << kGitCommit << ")\n";
-        return 0;
-      }
-      if (values_.count("config")) {
-        const std::string path = values_["config"].as<std::string>();
-        std::ifstream in(path);
-        if (!in) throw UsageError("--config", "cannot read '" + path + "'");
-        po::options_description from_file;
-        from_file.add(options_);
-        from_file.add_options()
-            ("threads", po::value<int>(), "")("seed", po::value<std::string>(), "");
-        if (!default_output_.empty())
-          from_file.add_options()("output", po::value<std::string>(), "")("force", po::bool_switch(), "");
-        if (resumable_)
-          from_file.add_options()("resume", po::bool_switch(), "")("checkpoint-every", po::value<double>(), "");
-        po::store(po::parse_config_file(in, from_file), values_);
-      }
-      po::notify(values_);
-    } catch (const po::error& e) {
-      // Boost's messages already name the option ("the argument ('x') for option '--eta' is invalid").
-      std::cerr << name_ << ": " << e.what() << '\n';
-      return 2;
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional_).run(), values_);
+    if (values_.count("help")) {
+      std::cout << name_ << " — " << summary_ << "\n\nUsage: " << name_ << " [options]\n\n" << all << '\n';
+      return 0;
     }
-    threads_ = static_cast<int>(require_at_least("--threads", values_["threads"].as<int>(), 1));
-    if (threads_ > max_threads())
-      throw UsageError("--threads", "at most " + std::to_string(max_threads()) + " (4 per processor of this machine)");
-    seed_ = parse_unsigned("--seed", values_["seed"].as<std::string>());
-    if (resumable_) {
-      resume_ = values_["resume"].as<bool>();
-      checkpoint_seconds_ = require_positive("--checkpoint-every", values_["checkpoint-every"].as<double>());
-    } else if (has("resume")) {
-      resume_ = values_["resume"].as<bool>();  // a tool that still declares its own --resume
+    if (values_.count("version")) {
+      std::cout << name_ << " " << kVersion << " (" << kGitCommit << ")\n";
+      return 0;
     }
-    if (!default_output_.empty()) {
-      output_ = values_["output"].as<std::string>();
-      force_ = values_["force"].as<bool>();
-      require_writable("--output", output_);
-      namespace fs = std::filesystem;
-      if (fs::exists(output_) && !force_ && !resume_)
-        throw UsageError("--output", "'" + output_ + "' exists; use --force to overwrite it");
-      const std::string checkpoint = output_ + ".checkpoint.h5";
-      if (resumable_ && fs::exists(checkpoint) && !force_ && !resume_)
-        throw UsageError("--resume", "'" + checkpoint + "' holds an interrupted run: continue it with --resume, "
-                                     "or start afresh with --force");
+    if (values_.count("config")) {
+      const std::string path = values_["config"].as<std::string>();
+      std::ifstream in(path);
+      if (!in) throw UsageError("--config", "cannot read '" + path + "'");
+      po::options_description from_file;
+      from_file.add(options_).add(common_options(true));
+      po::store(po::parse_config_file(in, from_file), values_);
     }
+    po::notify(values_);
+  } catch (const po::error& e) {
+    // Boost's messages already name the option ("the argument ('x') for option '--eta' is invalid").
+    std::cerr << name_ << ": " << e.what() << '\n';
+    return 2;
+  }
+  return std::nullopt;
+}
+
+void Tool::resolve_common() {
+  threads_ = static_cast<int>(require_at_least("--threads", values_["threads"].as<int>(), 1));
+  if (threads_ > max_threads())
+    throw UsageError("--threads", "at most " + std::to_string(max_threads()) + " (4 per processor of this machine)");
+  seed_ = parse_unsigned("--seed", values_["seed"].as<std::string>());
+  if (resumable_) {
+    resume_ = values_["resume"].as<bool>();
+    checkpoint_seconds_ = require_positive("--checkpoint-every", values_["checkpoint-every"].as<double>());
+  }
+  if (default_output_.empty()) return;
+  output_ = values_["output"].as<std::string>();
+  force_ = values_["force"].as<bool>();
+  require_writable("--output", output_);
+  namespace fs = std::filesystem;
+  if (fs::exists(output_) && !force_ && !resume_)
+    throw UsageError("--output", "'" + output_ + "' exists; use --force to overwrite it");
+  const std::string checkpoint = output_ + ".checkpoint.h5";
+  if (resumable_ && fs::exists(checkpoint) && !force_ && !resume_)
+    throw UsageError("--resume", "'" + checkpoint + "' holds an interrupted run: continue it with --resume, "
+                                 "or start afresh with --force");
+}
+
+int Tool::run(int argc, char** argv, const std::function<int()>& body) {
+  for (int i = 0; i < argc; ++i) command_line_ += (i ? " " : "") + shell_quote(argv[i]);
+  try {
+    if (const std::optional<int> status = parse(argc, argv)) return *status;
+    resolve_common();
     omp_set_num_threads(threads_);
     RunControl::install_signal_handlers();
     control_.watch_signals(true);
@@ -345,7 +357,7 @@ std::pair<std::string, std::string> split_file_selector(const std::string& text)
 }
 
 ParameterPoint point_from_file(const std::string& option, const std::string& text,
-                               const io::NetworkDescription& network, bool check_network) {
+                               const io::NetworkDescription& network) {
   const auto [path, selector_text] = split_file_selector(text);
   const int D = static_cast<int>(network.parameter_names.size());
   std::unique_ptr<h5::InputFile> file;
@@ -378,13 +390,7 @@ ParameterPoint point_from_file(const std::string& option, const std::string& tex
     throw UsageError(option, "'" + text + "': " + e.what());
   }
   if (const auto found = io::read_network(root)) {
-    io::NetworkDescription wanted = network;
-    if (!check_network) {
-      wanted.architecture.hidden = found->architecture.hidden;
-      wanted.architecture.output = found->architecture.output;
-      wanted.data = found->data;
-    }
-    const std::string mismatch = io::network_mismatch(wanted, *found);
+    const std::string mismatch = io::network_mismatch(network, *found);
     if (!mismatch.empty())
       throw UsageError(option, "'" + path + "' describes another network: " + mismatch +
                                    " (give the matching --n-hidden, --activation, --output-activation, --data)");
@@ -397,8 +403,9 @@ ParameterPoint point_from_file(const std::string& option, const std::string& tex
   return point;
 }
 
-ParameterPoint parse_point_impl(const std::string& option, const std::string& text,
-                                const io::NetworkDescription& network, bool check_network) {
+}  // namespace
+
+ParameterPoint parse_point(const std::string& option, const std::string& text, const io::NetworkDescription& network) {
   const ParameterLayout layout(network.architecture.n_hidden);
   try {
     if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
@@ -411,7 +418,7 @@ ParameterPoint parse_point_impl(const std::string& option, const std::string& te
     }
     const std::string file_part = split_file_selector(text).first;
     if (h5::is_hdf5_file(file_part) || (file_part.size() > 3 && (file_part.ends_with(".h5") || file_part.ends_with(".hdf5"))))
-      return point_from_file(option, text, network, check_network);
+      return point_from_file(option, text, network);
     if (text.find('=') != std::string::npos) return {parse_parameter_assignments(text, layout), "name=value list", ""};
     return {read_parameter_file(text, layout), "parameter file " + text, ""};
   } catch (const UsageError&) {
@@ -419,19 +426,6 @@ ParameterPoint parse_point_impl(const std::string& option, const std::string& te
   } catch (const std::exception& e) {
     throw UsageError(option, e.what());
   }
-}
-
-}  // namespace
-
-ParameterPoint parse_point(const std::string& option, const std::string& text, const io::NetworkDescription& network) {
-  return parse_point_impl(option, text, network, true);
-}
-
-Params parse_parameters(const std::string& option, const std::string& text, const ParameterLayout& layout) {
-  io::NetworkDescription network;
-  network.architecture.n_hidden = layout.n_hidden();
-  network.parameter_names = layout.names();
-  return parse_point_impl(option, text, network, false).values;
 }
 
 Progress::Progress(std::string label, double total, std::string unit)

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -91,6 +92,14 @@ class Tool {
   Progress& progress() const;
 
  private:
+  // The common options, declared here and, without help texts, for --config files.
+  po::options_description common_options(bool for_config_file) const;
+  // Reads the command line (and a --config file) into values_; a status when the tool is done
+  // already (--help, --version: 0; a malformed option: 2).
+  std::optional<int> parse(int argc, char** argv);
+  // Checks and stores the common options (threads, seed, output, resume) before any work.
+  void resolve_common();
+
   std::string name_;
   std::string summary_;
   std::string default_output_;
@@ -152,8 +161,6 @@ struct ParameterPoint {
   std::string note;    // why the values differ from what was named (published rows 3 and 4), else empty
 };
 ParameterPoint parse_point(const std::string& option, const std::string& text, const io::NetworkDescription& network);
-// The same with only the layout known (the file's activations and data are not compared).
-Params parse_parameters(const std::string& option, const std::string& text, const ParameterLayout& layout);
 
 // Progress on stderr with rate and ETA, redrawn at most a few times a second, only
 // when stderr is a terminal (or XORSCAPE_PROGRESS=1); silent otherwise.
