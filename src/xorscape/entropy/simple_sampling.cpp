@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -155,26 +156,14 @@ namespace {
 
 const h5::StorageOptions kRaw{{}, 0, false};
 
-std::int64_t bits_of(double value) {
-  std::int64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-double double_of(std::int64_t bits) {
-  double value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
 }  // namespace
 
 void SimpleSamplingJob::save(const h5::Group& group) const {
   group.set_attribute("next_block", next_block_);
   group.set_attribute("samples_drawn", result_.samples);
   group.set_attribute("min_index", result_.min_index);
-  group.set_attribute("min_loss_bits", bits_of(result_.min_loss));  // infinite before the first block
-  group.set_attribute("max_loss_bits", bits_of(result_.max_loss));
+  group.set_attribute("min_loss_bits", std::bit_cast<std::int64_t>(result_.min_loss));  // infinite before the first block
+  group.set_attribute("max_loss_bits", std::bit_cast<std::int64_t>(result_.max_loss));
   group.set_attribute("seconds", seconds_);
   group.write_index_scale("bin", result_.counts.size());
   group.write("counts", std::span<const std::int64_t>(result_.counts), h5::Info{{"bin"}, "points per loss bin", "", kRaw});
@@ -199,8 +188,8 @@ void SimpleSamplingJob::load(const h5::Group& group) {
   result_.min_point = min_point;
   result_.samples = group.attribute_int("samples_drawn");
   result_.min_index = group.attribute_int("min_index");
-  result_.min_loss = double_of(group.attribute_int("min_loss_bits"));
-  result_.max_loss = double_of(group.attribute_int("max_loss_bits"));
+  result_.min_loss = std::bit_cast<double>(group.attribute_int("min_loss_bits"));
+  result_.max_loss = std::bit_cast<double>(group.attribute_int("max_loss_bits"));
   seconds_ = group.attribute_double("seconds");
   next_block_ = next;
   segment_done_.assign(done.size(), 0);

@@ -1,5 +1,6 @@
 #include "xorscape/entropy/wanglandau.hpp"
 
+#include <bit>
 #include <cstring>
 #include <sstream>
 #include <variant>
@@ -88,18 +89,6 @@ void put(const h5::Group& group, const std::string& name, const std::vector<std:
   group.write(name, std::span<const std::int64_t>(values), h5::Info{{along}, "", "", kRaw});
 }
 
-std::int64_t bits_of(double value) {
-  std::int64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-double double_of(std::int64_t bits) {
-  double value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
 Phase phase_of(std::int64_t value) {
   if (value < 0 || value > static_cast<std::int64_t>(Phase::done)) throw std::runtime_error("unknown phase");
   return static_cast<Phase>(value);
@@ -126,8 +115,8 @@ void save_walker_numbers(const h5::Group& group, const WalkerRecord& w) {
   group.set_attribute("round_left", w.round_left);
   group.set_attribute("visited_count", static_cast<std::int64_t>(w.visited_count));
   // Extremes may be infinite before the first step: stored as bit patterns.
-  group.set_attribute("min_energy_bits", bits_of(w.min_energy));
-  group.set_attribute("max_energy_bits", bits_of(w.max_energy));
+  group.set_attribute("min_energy_bits", std::bit_cast<std::int64_t>(w.min_energy));
+  group.set_attribute("max_energy_bits", std::bit_cast<std::int64_t>(w.max_energy));
 }
 
 void load_walker_numbers(const h5::Group& group, WalkerRecord& w) {
@@ -150,8 +139,8 @@ void load_walker_numbers(const h5::Group& group, WalkerRecord& w) {
   w.check_interval = group.attribute_int("check_interval");
   w.round_left = group.attribute_int("round_left");
   w.visited_count = static_cast<int>(group.attribute_int("visited_count"));
-  w.min_energy = double_of(group.attribute_int("min_energy_bits"));
-  w.max_energy = double_of(group.attribute_int("max_energy_bits"));
+  w.min_energy = std::bit_cast<double>(group.attribute_int("min_energy_bits"));
+  w.max_energy = std::bit_cast<double>(group.attribute_int("max_energy_bits"));
 }
 
 }  // namespace
