@@ -1,9 +1,11 @@
 // xorscape-slice: two-dimensional cross-sections of the loss landscape around a center
 // (dissecting paper, section 3.3, Figures 6 and 7), nonrandomized or averaged over randomized
 // batches, with per-plane histograms and plateau areas. See docs/xorscape-slice.md.
+// --directions: along any directions, with curvature maps (cli/slice_directions.hpp).
 // Not resumable (landscape/slice_run.hpp says why): a stopped slice writes nothing.
 #include "xorscape/cli/runner.hpp"
 #include "xorscape/cli/slice_bench.hpp"
+#include "xorscape/cli/slice_directions.hpp"
 #include "xorscape/cli/slice_options.hpp"
 
 using namespace xorscape;
@@ -14,7 +16,10 @@ int main(int argc, char** argv) {
                  "slice.h5");
   const cli::NetworkOptions network(tool);
   cli::add_slice_options(tool);
+  cli::add_direction_options(tool);
   return tool.run(argc, argv, [&] {
+    if (const auto directions = cli::read_direction_request(tool, network))
+      return cli::run_direction_slice(tool, *directions);
     const cli::SliceRequest request = cli::read_slice_request(tool, network);
     tool.control().set_progress_sink(tool.progress().sink());
     std::map<std::string, h5::AttributeValue> bench;
