@@ -149,6 +149,7 @@ bad slice "--pair"          --directions random --pair b1_1,b2_1 -o out.h5
 bad slice "--resolution"    --directions random --resolution 20000x20000 -o out.h5
 bad slice "--range-y"       --directions random --line --range-y 0:1 -o out.h5
 bad slice "--range"         --directions random --range 1e307:1.5e308 -o out.h5
+bad slice "--xdmf"          --directions random --line --xdmf -o out.h5
 
 # trajectory
 bad trajectory "--start"        --start 1,2 -o out.h5

@@ -305,6 +305,43 @@ done
 gnuplot -e "file='dir_points.h5'; out='dir-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_directions.gp" >gpd.log 2>&1 \
   || { echo "FAIL: slice_directions.gp: $(tail -2 gpd.log)"; fail=1; }
 [ -s dir-gnuplot.png ] || { echo "FAIL: dir-gnuplot.png not written"; fail=1; }
+# ParaView/VisIt: --xdmf writes FILE.xdmf next to FILE.h5; every DataItem names a dataset of the
+# file with the stated shape and type, and every (y, x) grid of every plane is listed.
+"$TOOL" --directions points --points "1;2;5" --curvature --resolution 23x19 --xdmf -o x_dir.h5 >/dev/null || { echo "FAIL: --xdmf (directions)"; fail=1; }
+"$TOOL" --pairs "b1_1,b2_1;w1_11,w1_12" --batch randomized --scans 3 --resolution 13x11 --xdmf -o x_axes.h5 >/dev/null || { echo "FAIL: --xdmf (axis planes)"; fail=1; }
+printf 'mine\n' > lone.xdmf
+expect_status 2 "--xdmf: '.*lone.xdmf' exists; use --force" "$TOOL" --directions random --xdmf -o "$work/lone.h5"
+[ -e lone.h5 ] || [ "$(cat lone.xdmf)" != mine ] && { echo "FAIL: a refused --xdmf run wrote lone.h5 or changed lone.xdmf"; fail=1; }
+expect_status 2 "--xdmf: a 1-D cut has no plane" "$TOOL" --directions random --line --xdmf -o "$work/bad.h5"
+"$PY" - "$work" <<'PYEOF' || fail=1
+import sys, h5py, numpy as np, xml.etree.ElementTree as ET
+ok = True
+def check(cond, what):
+    global ok
+    if not cond:
+        print("FAIL:", what); ok = False
+for stem, planes in [("x_dir", ["/plane"]), ("x_axes", ["/planes/b1_1,b2_1", "/planes/w1_11,w1_12"])]:
+    root = ET.parse(f"{sys.argv[1]}/{stem}.xdmf").getroot()
+    grids = [g for g in root.iter("Grid") if g.get("GridType") == "Uniform"]
+    check(sorted(g.get("Name") for g in grids) == sorted(planes), f"{stem}: grids {[g.get('Name') for g in grids]}")
+    with h5py.File(f"{sys.argv[1]}/{stem}.h5", "r") as f:
+        for g in grids:
+            topology = g.find("Topology")
+            ny, nx = map(int, topology.get("Dimensions").split())
+            check(topology.get("TopologyType") == "2DRectMesh", f"{stem}: topology")
+            names = []
+            for item in g.iter("DataItem"):
+                file, path = item.text.split(":", 1)
+                check(file == f"{stem}.h5", f"{stem}: file reference {file}")
+                shape = tuple(map(int, item.get("Dimensions").split()))
+                check(path in f and f[path].shape == shape, f"{stem}: {path} {shape}")
+                kind = "Int" if np.issubdtype(f[path].dtype, np.integer) else "Float"
+                check(item.get("NumberType") == kind and int(item.get("Precision")) == f[path].dtype.itemsize, f"{stem}: type of {path}")
+            attributes = sorted(a.get("Name") for a in g.iter("Attribute"))
+            expected = sorted(k for k, v in f[g.get("Name")].items() if isinstance(v, h5py.Dataset) and v.shape == (ny, nx))
+            check(attributes == expected, f"{stem}: attributes {attributes} vs {expected}")
+sys.exit(0 if ok else 1)
+PYEOF
 # The report script reads the step's files (here: small stand-ins under the step's names).
 mkdir report && cp r1.h5 report/slice-fig7.h5 && cp all.h5 report/slice-all.h5
 rows=$("$PY" "$SRC/plots/report_slice.py" report) || { echo "FAIL: report_slice.py exited non-zero"; fail=1; }

@@ -7,6 +7,7 @@
 #include "xorscape/cli/slice_bench.hpp"
 #include "xorscape/cli/slice_directions.hpp"
 #include "xorscape/cli/slice_options.hpp"
+#include "xorscape/landscape/xdmf.hpp"
 
 using namespace xorscape;
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     if (const auto directions = cli::read_direction_request(tool, network))
       return cli::run_direction_slice(tool, *directions);
     const cli::SliceRequest request = cli::read_slice_request(tool, network);
+    const std::string xdmf = cli::read_xdmf_option(tool, false);
     tool.control().set_progress_sink(tool.progress().sink());
     std::map<std::string, h5::AttributeValue> bench;
     if (request.bench) bench = cli::print_slice_bench(request.spec, tool.threads(), tool.control());
@@ -28,6 +30,7 @@ int main(int argc, char** argv) {
     const slice::SliceOutput output{tool.output(), tool.force(), request.center, request.storage, tool.provenance()};
     const slice::SliceTiming timing = slice::write_slices(request.spec, output, tool.control(), bench);
     if (timing.stopped) return cli::stopped(tool);
+    if (!xdmf.empty()) slice::write_xdmf(tool.output(), xdmf);
     tool.progress().finish();
     cli::print_slice_summary(request.spec, tool.threads(), timing, tool.output());
     return 0;

@@ -4,10 +4,12 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "xorscape/cli/runner.hpp"
 #include "xorscape/core/stopwatch.hpp"
 #include "xorscape/landscape/trajectory_file.hpp"
+#include "xorscape/landscape/xdmf.hpp"
 
 namespace xorscape::cli {
 
@@ -22,7 +24,16 @@ void add_direction_options(Tool& tool) {
        "a full-space trajectory FILE.h5[:trajectory=K]: the directions of --directions pca, else projected onto the slice")
       ("direction-file", po::value<std::string>(), "--directions file: an HDF5 file with d1 [and d2] (length D) at its root, "
        "under /plane or under /line (an earlier slice)")
-      ("curvature", po::bool_switch(), "with --directions: also the exact Hessian's extreme eigenvalues, index and the gradient norm");
+      ("curvature", po::bool_switch(), "with --directions: also the exact Hessian's extreme eigenvalues, index and the gradient norm")
+      ("xdmf", po::bool_switch(), "also write OUTPUT.xdmf next to OUTPUT.h5 (ParaView, VisIt: every plane and its grids)");
+}
+
+std::string read_xdmf_option(const Tool& tool, bool line) {
+  if (!tool.get<bool>("xdmf")) return "";
+  if (line) throw UsageError("--xdmf", "a 1-D cut has no plane to describe in XDMF");
+  const std::string path = slice::xdmf_path_for(tool.output());
+  if (std::filesystem::exists(path) && !tool.force()) throw UsageError("--xdmf", "'" + path + "' exists; use --force to overwrite it");
+  return path;
 }
 
 namespace {
@@ -223,6 +234,7 @@ std::optional<DirectionRequest> read_direction_request(const Tool& tool, const N
   if (deflate < 0 || deflate > 9) throw UsageError("--deflate", "must be 0 (none) to 9");
   request.deflate_level = deflate;
   request.bench = tool.get<bool>("bench");
+  request.xdmf = read_xdmf_option(tool, spec.directions.line());
   return request;
 }
 
@@ -281,6 +293,7 @@ int run_direction_slice(const Tool& tool, const DirectionRequest& request) {
   const double computing = seconds_since(start);
   slice::write_direction_slice(request.spec, grid,
                                {tool.output(), tool.force(), request.center, request.deflate_level, tool.provenance()});
+  if (!request.xdmf.empty()) slice::write_xdmf(tool.output(), request.xdmf);
   tool.progress().finish();
   std::printf("xorscape-slice: %s %s of %zu points%s, %d thread(s): computed in %.3f s (%.3g points/s) -> %s\n",
               request.spec.directions.method.c_str(), request.spec.directions.line() ? "line" : "plane", grid.points(),

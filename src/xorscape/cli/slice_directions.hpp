@@ -15,9 +15,13 @@ struct DirectionRequest {
   slice::CenterOrigin center;
   int deflate_level = 0;
   bool bench = false;
+  std::string xdmf;  // written next to the output when not empty
 };
 
 void add_direction_options(Tool& tool);
+// --xdmf: the XDMF file to write next to the output (empty: none). Refused for a 1-D cut and,
+// without --force, when that file exists.
+std::string read_xdmf_option(const Tool& tool, bool line);
 // Empty when --directions is not given (then every direction-only option is refused);
 // throws UsageError naming the option at fault.
 std::optional<DirectionRequest> read_direction_request(const Tool& tool, const NetworkOptions& network);
