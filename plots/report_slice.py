@@ -136,6 +136,60 @@ def start_point_rows(out):
             ours + f" (bilinear on the {values[0][5]:.3g}-spaced grid)", cmd(f), "yes" if close else "partly")
 
 
+def bottleneck(loss, a, b):
+    """The lowest level t such that the grid cells with loss <= t connect cells a and b (4-neighbour
+    paths): the highest loss a path in the plane must cross between them (a mountain pass)."""
+    from scipy import ndimage
+    values = np.unique(loss)
+    lo, hi = max(loss[a], loss[b]), values[-1]
+    candidates = values[(values >= lo) & (values <= hi)]
+    i, j = 0, len(candidates) - 1
+    while i < j:
+        mid = (i + j) // 2
+        labels, _ = ndimage.label(loss <= candidates[mid])
+        if labels[a] and labels[a] == labels[b]:
+            j = mid
+        else:
+            i = mid + 1
+    return candidates[i]
+
+
+def nearest_cell(g, x0, y0):
+    return int(np.argmin(np.abs(g["y"][()] - y0))), int(np.argmin(np.abs(g["x"][()] - x0)))
+
+
+def direction_rows(out):
+    path = os.path.join(out, "slice-sol125.h5")
+    if os.path.exists(path):
+        with h5py.File(path, "r") as f:
+            g = f["plane"]
+            loss = g["loss"][()]
+            labels = [xp.text(v).replace("published solution ", "#").replace(" (Table 2)", "") for v in g["point"][()]]
+            cells = [nearest_cell(g, x, y) for x, y in zip(g["point_x"][()], g["point_y"][()])]
+            passes = [f"{labels[i]}-{labels[j]} {bottleneck(loss, cells[i], cells[j]):.3g}"
+                      for i, j in ((0, 1), (0, 2), (1, 2))]
+            low = np.mean(loss < 0.005)
+            dx = g["x"][1] - g["x"][0]
+            highest = max(bottleneck(loss, cells[i], cells[j]) for i, j in ((0, 1), (0, 2), (1, 2)))
+            row("Plane through published solutions 1, 2, 5: is there a low-loss path between them? (issue 14)",
+                "not in the paper (section 3.2 speaks of a continuous space of solutions)",
+                f"lowest possible highest loss on a path in the plane (mountain pass, {loss.shape[1]}x{loss.shape[0]} "
+                f"grid, spacing {dx:.3g}): {', '.join(passes)}; {100 * low:.1f}% of the plane below L = 0.005; "
+                f"index (negative Hessian eigenvalues) 0 on {100 * np.mean(g['negative_eigenvalues'][()] == 0):.1f}% of it",
+                cmd(f), "yes: all three connect below L = 0.005" if highest < 0.005 else
+                f"no: the best path in this plane crosses L = {highest:.3g}")
+    path = os.path.join(out, "slice-line12.h5")
+    if os.path.exists(path):
+        with h5py.File(path, "r") as f:
+            g = f["line"]
+            t, loss = g["x"][()], g["loss"][()]
+            inside = (t >= 0) & (t <= 1)
+            k = int(np.argmax(np.where(inside, loss, -1)))
+            row("Linear interpolation from solution 1 to solution 2 (issue 14)", "not in the paper",
+                f"highest loss on the segment {loss[k]:.3g} at t = {t[k]:.3f} ({inside.sum()} of {len(t)} points in [0, 1])",
+                cmd(f), "barrier" if loss[k] > 0.005 else "no barrier")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -145,6 +199,7 @@ def main():
     randomized_rows(out)
     plateau_rows(out)
     start_point_rows(out)
+    direction_rows(out)
     return 0
 
 

@@ -72,6 +72,25 @@ def satisfied(t, expected, band):
     return True
 
 
+def pca_row(out):
+    """The PCA plane of a converging full-space run (slice-pca.h5 of 30-trajectory.sh): how much
+    of the path the plane shows."""
+    path = os.path.join(out, "slice-pca.h5")
+    if not os.path.exists(path):
+        return
+    with h5py.File(path, "r") as f:
+        g = f["plane"]
+        ev = g.attrs["explained_variance_ratio"]
+        p = g["path"]
+        residual = p["residual"][()]
+        loss = p["loss"][()]
+        print(f"| PCA plane of a converging full-space gradient-descent run (Li et al. 2018 trajectory plot; issue 14) | "
+              f"(not in the paper) | first two components explain {100 * ev[0]:.1f}% + {100 * ev[1]:.1f}% of the path's "
+              f"variance ({len(loss)} stored points, loss {loss[0]:.3f} → {loss[-1]:.4f}); largest distance of a path "
+              f"point from the plane {residual.max():.3g} | `{short(xp.attribute(f, 'command_line'), out)}` | "
+              f"{'yes: the drawn path is faithful' if ev.sum() > 0.95 else 'partly: the plane misses part of the path'} |")
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: report_trajectory.py OUT", file=sys.stderr)
@@ -80,6 +99,7 @@ def main():
     if not os.path.exists(path):
         print(f"report_trajectory.py: {path} is missing (run tools/reproduce.d/30-trajectory.sh)", file=sys.stderr)
         return 1
+    pca_row(sys.argv[1])
     distances, ratios = [], []
     with h5py.File(path, "r") as f:
         for plane, start, words, expected, band in CASES:

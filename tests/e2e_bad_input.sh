@@ -129,6 +129,27 @@ bad slice "--center"        --center 'w1_11=1e400' -o out.h5
 bad slice "--simd"          --simd sse9 -o out.h5
 bad slice "--deflate"       --deflate 10 -o out.h5
 bad slice "--batch"         --batch sometimes -o out.h5
+bad slice "--directions"    --directions sideways -o out.h5
+bad slice "--points"        --points '1;2;5' -o out.h5
+bad slice "--points"        --directions points --points '1;1;2' -o out.h5
+bad slice "--points"        --directions points --points '1' -o out.h5
+bad slice "--points"        --directions points --points '1;2;no-such.txt' -o out.h5
+bad slice "--points"        --directions random --points '1;2;5' -o out.h5
+bad slice "--curvature"     --curvature -o out.h5
+bad slice "--line"          --directions pca --line -o out.h5
+bad slice "--path"          --directions pca -o out.h5
+bad slice "--path"          --directions pca --path no-such.h5 -o out.h5
+bad slice "--path"          --directions pca --path malformed.h5 -o out.h5
+bad slice "--path"          --path malformed.h5 -o out.h5
+bad slice "--direction-file" --directions file -o out.h5
+bad slice "--direction-file" --directions file --direction-file malformed.h5 -o out.h5
+bad slice "--center"        --directions points --points '1;2;5' --center 2 -o out.h5
+bad slice "--scans"         --directions random --scans 3 -o out.h5
+bad slice "--pair"          --directions random --pair b1_1,b2_1 -o out.h5
+bad slice "--resolution"    --directions random --resolution 20000x20000 -o out.h5
+bad slice "--range-y"       --directions random --line --range-y 0:1 -o out.h5
+bad slice "--range"         --directions random --range 1e307:1.5e308 -o out.h5
+bad slice "--xdmf"          --directions random --line --xdmf -o out.h5
 
 # trajectory
 bad trajectory "--start"        --start 1,2 -o out.h5

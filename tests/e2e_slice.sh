@@ -184,6 +184,164 @@ for image in fig7.png fig7.pdf sheet.png sheet.pdf planes.png planes.pdf fig7-gn
   [ -s "$image" ] || { echo "FAIL: $image was not written"; fail=1; }
 done
 ! grep -l "h5dump\|h5ls" "$SRC"/plots/slice_*.gp >/dev/null || { echo "FAIL: a slice gnuplot script still reads h5dump/h5ls"; fail=1; }
+# Slices along any directions (--directions): bad input, then random, three-point, line, pca and
+# file planes read back; values at random grid points recomputed by an independent numpy forward
+# pass, curvature against numpy finite differences, the stored frame and path projection checked.
+expect_status 2 "--directions: 'sideways' is not pair, random, points, pca or file" "$TOOL" --directions sideways "${o[@]}"
+expect_status 2 "--points: only with --directions" "$TOOL" --points "1;2;5" "${o[@]}"
+expect_status 2 "--curvature: only with --directions" "$TOOL" --curvature "${o[@]}"
+expect_status 2 "--points: the first two points coincide" "$TOOL" --directions points --points "1;1;2" "${o[@]}"
+expect_status 2 "--points: give two points" "$TOOL" --directions points --points "1" "${o[@]}"
+expect_status 2 "--center: not with --directions points" "$TOOL" --directions points --points "1;2;5" --center 2 "${o[@]}"
+expect_status 2 "--batch: not with --directions" "$TOOL" --directions random --batch randomized "${o[@]}"
+expect_status 2 "--path: --directions pca needs a trajectory" "$TOOL" --directions pca "${o[@]}"
+expect_status 2 "--range-y: a 1-D cut has no y" "$TOOL" --directions random --line --range-y 0:1 "${o[@]}"
+[ -e "$work/bad.h5" ] && { echo "FAIL: a rejected --directions run left bad.h5"; fail=1; }
+"$BIN/xorscape-trajectory" --start-params "w1_11=1.2,w1_12=-0.8,w1_21=-0.6,w1_22=1.1,b1_1=0.3,b1_2=-0.2,w2_11=0.7,w2_12=-0.9,b2_1=0.1" \
+  --integrator gd --epochs 1e5 -o path.h5 >/dev/null 2>&1 || { echo "FAIL: trajectory for --path"; fail=1; }
+"$TOOL" --directions random --curvature --seed 4 --resolution 41x37 --threads 2 -o dir_random.h5 >/dev/null || { echo "FAIL: --directions random"; fail=1; }
+"$TOOL" --directions points --points "1;2;5" --curvature --resolution 45x39 --path path.h5 -o dir_points.h5 >/dev/null || { echo "FAIL: --directions points"; fail=1; }
+"$TOOL" --directions points --points "1;2" --resolution 101 -o dir_line.h5 >/dev/null || { echo "FAIL: --directions points (line)"; fail=1; }
+"$TOOL" --directions random --line --center 2 --range=-2:2 --resolution 33 -o dir_rline.h5 >/dev/null || { echo "FAIL: --directions random --line"; fail=1; }
+"$TOOL" --directions pca --path path.h5 --curvature --resolution 31x29 -o dir_pca.h5 >/dev/null || { echo "FAIL: --directions pca"; fail=1; }
+"$TOOL" --directions file --direction-file dir_random.h5 --seed 4 --resolution 41x37 --threads 1 -o dir_file.h5 >/dev/null || { echo "FAIL: --directions file"; fail=1; }
+"$TOOL" --directions pair --pair b1_1,b2_1 --resolution 21x17 --range=-15:15,-10:12 -o dir_pair.h5 >/dev/null || { echo "FAIL: --directions pair"; fail=1; }
+"$PY" "$SRC/tests/xarray_check.py" dir_random.h5 dir_points.h5 dir_line.h5 dir_pca.h5 >/dev/null || { echo "FAIL: xarray_check of --directions files"; fail=1; }
+"$PY" - "$work" <<'PYEOF' || fail=1
+import sys, h5py, numpy as np
+ok = True
+def check(cond, what):
+    global ok
+    if not cond:
+        print("FAIL:", what); ok = False
+sig = lambda z: 1 / (1 + np.exp(-z))
+CASES = [(0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0)]
+def loss(p):
+    return 0.25 * sum((sig(p[6] * sig(p[0]*a + p[1]*b + p[4]) + p[7] * sig(p[2]*a + p[3]*b + p[5]) + p[8]) - t) ** 2 for a, b, t in CASES)
+def fd_hessian(p, h=1e-4):
+    H = np.zeros((9, 9))
+    for i in range(9):
+        for j in range(9):
+            def at(di, dj):
+                q = p.copy(); q[i] += di; q[j] += dj; return loss(q)
+            H[i, j] = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+    return 0.5 * (H + H.T)
+rng = np.random.default_rng(5)
+def recompute(name, curvature):
+    with h5py.File(name, "r") as f:
+        g = f["plane"] if "plane" in f else f["line"]
+        c, d1 = g["center"][()], g["d1"][()]
+        d2 = g["d2"][()] if "d2" in g else np.zeros(9)
+        x = g["x"][()]; y = g["y"][()] if "y" in g else np.zeros(1)
+        L = g["loss"][()].reshape(len(y), len(x))
+        for _ in range(25):
+            i, j = rng.integers(len(x)), rng.integers(len(y))
+            p = c + x[i] * d1 + y[j] * d2
+            check(abs(L[j, i] - loss(p)) < 1e-12, f"{name}: loss at ({x[i]}, {y[j]}) {L[j, i]} vs {loss(p)}")
+        if curvature:
+            lo, hi = g["min_eigenvalue"][()], g["max_eigenvalue"][()]
+            neg, gn = g["negative_eigenvalues"][()], g["gradient_norm"][()]
+            for _ in range(6):
+                i, j = rng.integers(len(x)), rng.integers(len(y))
+                w = np.linalg.eigvalsh(fd_hessian(c + x[i] * d1 + y[j] * d2))
+                s = max(1e-2, abs(w).max())
+                check(abs(lo[j, i] - w[0]) < 1e-5 * s and abs(hi[j, i] - w[-1]) < 1e-5 * s,
+                      f"{name}: eigenvalues {lo[j, i]}, {hi[j, i]} vs finite differences {w[0]}, {w[-1]}")
+                if np.all(abs(w) > 1e-4 * s):
+                    check(neg[j, i] == np.sum(w < 0), f"{name}: index {neg[j, i]} vs {np.sum(w < 0)}")
+            check(np.all(gn >= 0) and np.all(neg >= 0) and np.all(neg <= 9), f"{name}: curvature ranges")
+        return f, g.attrs
+for name, curvature in [("dir_random.h5", True), ("dir_points.h5", True), ("dir_line.h5", False),
+                        ("dir_rline.h5", False), ("dir_pca.h5", True), ("dir_pair.h5", False)]:
+    recompute(f"{sys.argv[1]}/{name}", curvature)
+w = sys.argv[1]
+with h5py.File(f"{w}/dir_random.h5", "r") as f:
+    g = f["plane"]; c = g["center"][()]
+    check(g.attrs["method"] == "random", "random: method")
+    for d in (g["d1"][()], g["d2"][()]):
+        for block in ([0, 1, 4], [2, 3, 5], [6, 7, 8]):
+            check(abs(np.linalg.norm(d[block]) - np.linalg.norm(c[block])) < 1e-12, f"random: filter norm of {block}")
+    check(np.array_equal(f["center"][()], c), "random: /center is the plane's center")
+with h5py.File(f"{w}/dir_file.h5", "r") as f, h5py.File(f"{w}/dir_random.h5", "r") as r:
+    check(np.array_equal(f["plane/loss"][()], r["plane/loss"][()]), "file: directions from a file reproduce the random plane")
+with h5py.File(f"{w}/dir_points.h5", "r") as f:
+    g = f["plane"]
+    check(list(g["point"].asstr()[()]) == ["published solution %d (Table 2)" % n for n in (1, 2, 5)], f"points: labels {list(g['point'][()])}")
+    check(np.all(g["point_residual"][()] < 1e-10), "points: the three points lie on the plane")
+    P = g["point_parameters"][()]
+    back = g["center"][()] + np.outer(g["point_x"][()], g["d1"][()]) + np.outer(g["point_y"][()], g["d2"][()])
+    check(np.allclose(back, P, atol=1e-10), "points: stored coordinates give the points back")
+    x, y = g["x"][()], g["y"][()]
+    check(x[0] <= g["point_x"][()].min() and x[-1] >= g["point_x"][()].max(), "points: the default range holds the points")
+    p = g["path"]
+    check(0 <= p.attrs["captured_variance"] <= 1, "points: captured variance")
+    steps = p["parameters"][()]
+    check(abs(p["loss"][()][0] - loss(steps[0])) < 1e-12, "points: path loss")
+    rx = (steps - g["center"][()]) @ g["d1"][()]
+    check(np.allclose(rx, p["x"][()], atol=1e-9), "points: path x is the projection on the orthonormal d1")
+with h5py.File(f"{w}/dir_line.h5", "r") as f:
+    g = f["line"]; x = g["x"][()]
+    check(g["loss"].shape == (101,) and abs(x[0] + 0.5) < 1e-15 and abs(x[-1] - 1.5) < 1e-15, "line: t from -0.5 to 1.5")
+    check(np.allclose(g["point_x"][()], [0, 1]), "line: the two points at t = 0 and 1")
+with h5py.File(f"{w}/dir_pca.h5", "r") as f:
+    g = f["plane"]; ev = g.attrs["explained_variance_ratio"]
+    steps = g["path/parameters"][()]
+    check(np.allclose(g["center"][()], steps[-1]), "pca: center is the path's end")
+    X = steps - steps.mean(axis=0)
+    w_ = np.linalg.eigvalsh(X.T @ X)[::-1]
+    check(np.allclose(ev, w_[:2] / w_.sum(), atol=1e-9), f"pca: explained variance {ev} vs {w_[:2] / w_.sum()}")
+    check(abs(g["path"].attrs["captured_variance"] - ev.sum()) < 1e-9, "pca: captured = explained by the two components")
+    check(abs(g["path/x"][()][-1]) < 1e-9 and abs(g["path/y"][()][-1]) < 1e-9, "pca: path ends at the origin")
+with h5py.File(f"{w}/dir_pair.h5", "r") as f, h5py.File(f"{w}/all.h5", "r") as a:
+    check(np.allclose(f["plane/loss"][()], a["planes/b1_1,b2_1/loss"][()], rtol=0, atol=1e-14),
+          "pair: the general evaluator reproduces the axis-plane kernel")
+sys.exit(0 if ok else 1)
+PYEOF
+
+for name in dir_points dir_line dir_pca; do
+  "$PY" "$SRC/plots/slice_directions.py" $name.h5 -o plot_$name >/dev/null 2>plot_$name.log || { echo "FAIL: slice_directions.py $name: $(tail -2 plot_$name.log)"; fail=1; }
+  [ -s plot_$name.png ] && [ -s plot_$name.pdf ] || { echo "FAIL: plot_$name.png/pdf not written"; fail=1; }
+done
+gnuplot -e "file='dir_points.h5'; out='dir-gnuplot.png'; export='$BIN/xorscape-export'" "$SRC/plots/slice_directions.gp" >gpd.log 2>&1 \
+  || { echo "FAIL: slice_directions.gp: $(tail -2 gpd.log)"; fail=1; }
+[ -s dir-gnuplot.png ] || { echo "FAIL: dir-gnuplot.png not written"; fail=1; }
+# ParaView/VisIt: --xdmf writes FILE.xdmf next to FILE.h5; every DataItem names a dataset of the
+# file with the stated shape and type, and every (y, x) grid of every plane is listed.
+"$TOOL" --directions points --points "1;2;5" --curvature --resolution 23x19 --xdmf -o x_dir.h5 >/dev/null || { echo "FAIL: --xdmf (directions)"; fail=1; }
+"$TOOL" --pairs "b1_1,b2_1;w1_11,w1_12" --batch randomized --scans 3 --resolution 13x11 --xdmf -o x_axes.h5 >/dev/null || { echo "FAIL: --xdmf (axis planes)"; fail=1; }
+printf 'mine\n' > lone.xdmf
+expect_status 2 "--xdmf: '.*lone.xdmf' exists; use --force" "$TOOL" --directions random --xdmf -o "$work/lone.h5"
+[ -e lone.h5 ] || [ "$(cat lone.xdmf)" != mine ] && { echo "FAIL: a refused --xdmf run wrote lone.h5 or changed lone.xdmf"; fail=1; }
+expect_status 2 "--xdmf: a 1-D cut has no plane" "$TOOL" --directions random --line --xdmf -o "$work/bad.h5"
+"$PY" - "$work" <<'PYEOF' || fail=1
+import sys, h5py, numpy as np, xml.etree.ElementTree as ET
+ok = True
+def check(cond, what):
+    global ok
+    if not cond:
+        print("FAIL:", what); ok = False
+for stem, planes in [("x_dir", ["/plane"]), ("x_axes", ["/planes/b1_1,b2_1", "/planes/w1_11,w1_12"])]:
+    root = ET.parse(f"{sys.argv[1]}/{stem}.xdmf").getroot()
+    grids = [g for g in root.iter("Grid") if g.get("GridType") == "Uniform"]
+    check(sorted(g.get("Name") for g in grids) == sorted(planes), f"{stem}: grids {[g.get('Name') for g in grids]}")
+    with h5py.File(f"{sys.argv[1]}/{stem}.h5", "r") as f:
+        for g in grids:
+            topology = g.find("Topology")
+            ny, nx = map(int, topology.get("Dimensions").split())
+            check(topology.get("TopologyType") == "2DRectMesh", f"{stem}: topology")
+            names = []
+            for item in g.iter("DataItem"):
+                file, path = item.text.split(":", 1)
+                check(file == f"{stem}.h5", f"{stem}: file reference {file}")
+                shape = tuple(map(int, item.get("Dimensions").split()))
+                check(path in f and f[path].shape == shape, f"{stem}: {path} {shape}")
+                kind = "Int" if np.issubdtype(f[path].dtype, np.integer) else "Float"
+                check(item.get("NumberType") == kind and int(item.get("Precision")) == f[path].dtype.itemsize, f"{stem}: type of {path}")
+            attributes = sorted(a.get("Name") for a in g.iter("Attribute"))
+            expected = sorted(k for k, v in f[g.get("Name")].items() if isinstance(v, h5py.Dataset) and v.shape == (ny, nx))
+            check(attributes == expected, f"{stem}: attributes {attributes} vs {expected}")
+sys.exit(0 if ok else 1)
+PYEOF
 # The report script reads the step's files (here: small stand-ins under the step's names).
 mkdir report && cp r1.h5 report/slice-fig7.h5 && cp all.h5 report/slice-all.h5
 rows=$("$PY" "$SRC/plots/report_slice.py" report) || { echo "FAIL: report_slice.py exited non-zero"; fail=1; }

@@ -6,7 +6,10 @@
 #                  quick: 401 x 401; FULL: 1001 x 1001                 [TINY: 41 x 41, K = 10]
 #   slice-fig6.h5  the six Figure 6 planes, range +-20, nonrandomized, for the trajectory step
 #                  quick: 401 x 401; FULL: 1001 x 1001                 [TINY: 41 x 41]
-# Figures (OUT/figures): slice-fig7 (Python, gnuplot), slice-contact-sheet (Python, gnuplot),
+#   slice-sol125.h5  the plane through published solutions 1, 2, 5 (--directions points) with
+#                  curvature maps; quick: 401 x 401; FULL: 1001 x 1001   [TINY: 41 x 41]
+#   slice-line12.h5  the line from solution 1 to solution 2 (t in [-0.5, 1.5]), 2001 points
+# Figures (OUT/figures): slice-sol125, slice-line12 (Python; slice-sol125-gnuplot), slice-fig7 (Python, gnuplot), slice-contact-sheet (Python, gnuplot),
 # slice-fig6-planes (Python; Figure 6 without trajectories).
 # seconds: 12 60
 set -euo pipefail
@@ -37,6 +40,8 @@ echo "20-slice: all 36 planes at ${all_res}^2, Fig. 7 at ${res}^2 with K = $scan
 run slice-all.h5 --center 1 --pairs all --resolution "$all_res" --range -15:15 $bench
 run slice-fig7.h5 --center 1 --pair b1_1,b2_1 --resolution "$res" --range -15:15 --batch randomized --scans "$scans" --seed 1
 run slice-fig6.h5 --center 1 --pairs "$fig6_planes" --resolution "$res" --range -20:20
+run slice-sol125.h5 --directions points --points "1;2;5" --curvature --resolution "$res"
+run slice-line12.h5 --directions points --points "1;2" --curvature --resolution 2001
 
 figures="$OUT/figures"
 "$PY" "$root/plots/slice_fig7.py" "$OUT/slice-fig7.h5" -o "$figures/slice-fig7"
@@ -46,3 +51,7 @@ gnuplot -e "file='$OUT/slice-fig7.h5'; out='$figures/slice-fig7-gnuplot.png'; ex
   "$root/plots/slice_fig7.gp"
 gnuplot -e "file='$OUT/slice-all.h5'; out='$figures/slice-contact-sheet-gnuplot.png'; export='$BIN/xorscape-export'" \
   "$root/plots/slice_contact_sheet.gp"
+"$PY" "$root/plots/slice_directions.py" "$OUT/slice-sol125.h5" -o "$figures/slice-sol125"
+"$PY" "$root/plots/slice_directions.py" "$OUT/slice-line12.h5" -o "$figures/slice-line12"
+gnuplot -e "file='$OUT/slice-sol125.h5'; out='$figures/slice-sol125-gnuplot.png'; export='$BIN/xorscape-export'" \
+  "$root/plots/slice_directions.gp"

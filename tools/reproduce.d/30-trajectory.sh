@@ -6,6 +6,9 @@
 #   paths:   $OUT/fig6.h5 = the slice plus trajectories (built in a temporary, renamed at the end;
 #            skipped when present)
 #   figures: $OUT/figures/fig6_trajectories.{png,pdf} (Python), fig6_trajectories_gnuplot.png
+#   pca:     $OUT/pca-path.h5, a converging full-space gradient-descent run from a small start, and
+#            $OUT/slice-pca.h5, the plane of its first two principal components with the path
+#            projected onto it and curvature maps (xorscape-slice --directions pca); figure slice-pca
 # Scale: FULL=1 runs gradient descent for the paper's 6e7 epochs; the quick default caps
 # gradient descent at 3e6 epochs (enough for every case but the slowest trapped one, which the
 # flow carries to the full 6e7-epoch horizon); TINY=1 caps it at 2e5 and uses a coarse grid.
@@ -65,3 +68,11 @@ fi
 "$PY" "$root/plots/fig6_trajectories.py" "$fig" -o "$OUT/figures/fig6_trajectories"
 gnuplot -e "file='$fig'; bin='$BIN'; out='$OUT/figures/fig6_trajectories_gnuplot.png'" "$root/plots/fig6_trajectories.gp"
 echo "30-trajectory: gradient descent ran at most $GD_EPOCHS epochs (paper: 6e7), the flow to $FLOW_EPOCHS" >&2
+
+# ---- the PCA plane of a converging full-space run (Li et al.'s trajectory plot; issue 14)
+PCA_START="w1_11=1.2,w1_12=-0.8,w1_21=-0.6,w1_22=1.1,b1_1=0.3,b1_2=-0.2,w2_11=0.7,w2_12=-0.9,b2_1=0.1"
+[ -e "$OUT/pca-path.h5" ] || "$BIN/xorscape-trajectory" --start-params "$PCA_START" --integrator gd --epochs 1e5 \
+  -o "$OUT/pca-path.h5" >/dev/null
+[ -e "$OUT/slice-pca.h5" ] || "$BIN/xorscape-slice" --directions pca --path "$OUT/pca-path.h5" --curvature \
+  --resolution "$RESOLUTION" -o "$OUT/slice-pca.h5" >/dev/null
+"$PY" "$root/plots/slice_directions.py" "$OUT/slice-pca.h5" -o "$OUT/figures/slice-pca"

@@ -190,4 +190,33 @@ Params read_point(const h5::Group& root, const io::PointSelector& selector) {
   return std::get<std::vector<double>>(value);
 }
 
+std::vector<Params> read_path(const h5::Group& root, const io::PointSelector& selector, std::string& group) {
+  selector.allow({"trajectory"}, {});
+  std::vector<std::string> groups;
+  for (const std::string& g : trajectory_groups(root))
+    if (root.is_dataset(g + "/parameters")) groups.push_back(g);
+  std::int64_t k = 0;
+  if (const auto n = selector.number("trajectory")) {
+    const std::vector<std::string> all = trajectory_groups(root);
+    if (*n < 0 || *n >= static_cast<std::int64_t>(all.size()))
+      throw std::invalid_argument("trajectory " + std::to_string(*n) + " does not exist (the file has " +
+                                  std::to_string(all.size()) + ")");
+    if (!root.is_dataset(all[*n] + "/parameters"))
+      throw std::invalid_argument("trajectory " + std::to_string(*n) +
+                                  " moved in a plane only and stores no full-space parameters");
+    groups = {all[*n]};
+  } else if (groups.size() != 1) {
+    throw std::invalid_argument("the file holds " + std::to_string(groups.size()) +
+                                " full-space trajectories: name one, e.g. FILE:trajectory=0");
+  }
+  group = groups[k];
+  const std::vector<hsize_t> shape = root.open_group(group).shape("parameters");
+  const std::vector<double> values = root.open_group(group).read_doubles("parameters");
+  if (shape.size() != 2 || shape[0] == 0) throw std::invalid_argument(group + "/parameters is not an (n x D) table");
+  std::vector<Params> path;
+  for (hsize_t i = 0; i < shape[0]; ++i)
+    path.emplace_back(values.begin() + i * shape[1], values.begin() + (i + 1) * shape[1]);
+  return path;
+}
+
 }  // namespace xorscape::trajectory

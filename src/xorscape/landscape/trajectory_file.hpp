@@ -35,4 +35,9 @@ void add_trajectories(const h5::Group& root, const TrajectoryJob& job, const h5:
 // file with one trajectory. Without a selector: the only trajectory's end, else the center.
 Params read_point(const h5::Group& root, const io::PointSelector& selector);
 
+// The stored points (n x D) of trajectory=K (alone: the file's only trajectory with its full
+// parameters); `group` receives its path in the file. Throws std::invalid_argument when the
+// trajectory does not exist or was restricted to a plane (it stores no full-space parameters).
+std::vector<Params> read_path(const h5::Group& root, const io::PointSelector& selector, std::string& group);
+
 }  // namespace xorscape::trajectory
