@@ -198,6 +198,7 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
   Adam adam(model.dimension(), AdamSettings{.learning_rate = settings.learning_rate, .beta1 = settings.beta1,
                                             .beta2 = settings.beta2, .epsilon = settings.epsilon});
   EarlyStop early_stop;
+  const bool may_stop_early = settings.loss_floor > 0.0 || settings.patience > 0;
   Vector gradient = theta;
   std::array<double, 4> losses{}, outputs{};
   TrainingResult result;
@@ -232,7 +233,7 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
       std::copy(outputs.begin(), outputs.end(), result.outputs.begin());
       break;
     }
-    if (early_stop(settings, loss)) end = t + 1;
+    if (may_stop_early && early_stop(settings, loss)) end = t + 1;
     if (restart.enabled && t > 0 && t % restart.window == 0) {
       const bool stuck = right != n && window_loss - loss < restart.tolerance * window_loss;
       window_loss = loss;
