@@ -4,7 +4,7 @@
 
 Usage: /usr/bin/python3 plots/anneal_init_law.py FILE [FILE ...] -o PREFIX [--point P]
 Writes PREFIX.png and PREFIX.pdf; each file is labelled by its protocol and init_law attributes."""
-from anneal_common import arms, protocol_label
+from anneal_common import arms
 from xorscape_plot import arguments, attribute, h5py, np, plt, save
 
 
@@ -17,7 +17,9 @@ labels, rates = [], []
 for path in args.files:
     with h5py.File(path, "r") as f:
         s = f["summary"]
-        labels.append("{}\n{}".format(protocol_label(f), attribute(f, "init_law").replace(", ", ",\n")))
+        labels.append("{} protocol\n{}\n({} seeds)".format(attribute(f, "protocol", "default"),
+                                                         attribute(f, "init_law").replace(", ", ",\n"),
+                                                         int(s["runs"][args.point, 0])))
         rates.append({arm: tuple(100 * s[k][args.point, arms(f).index(arm)] for k in ("success_rate", "wilson_lo", "wilson_hi"))
                       for arm in ("baseline", "eda") if arm in arms(f)})
 fig, ax = plt.subplots(figsize=(max(7.5, 1.6 * len(labels) + 2), 5.2))
