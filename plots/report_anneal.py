@@ -210,7 +210,8 @@ def main(argv):
             best = int(np.argmin(dist))
             row("sweep: points where 58 % baseline and 98 % EDA both lie in our 95 % intervals",
                 "(claim at unstated settings)",
-                "{} of {} points; closest: {} with baseline {:.1f} % and EDA {:.1f} % ({:.0f} seeds), medians {:.0f} -> {:.0f}"
+                "{} of {} points; closest (a selection of many points, not replicated: see the replicated best "
+                "point below): {} with baseline {:.1f} % and EDA {:.1f} % ({:.0f} seeds), medians {:.0f} -> {:.0f}"
                 .format(len(both), P, settings(f, best), 100 * s["success_rate"][best, b], 100 * s["success_rate"][best, e],
                         s["runs"][best, b], s["convergence_median"][best, b], s["convergence_median"][best, e]),
                 cmd(f, out), "yes" if both else "no")
