@@ -28,3 +28,13 @@ def rescue_example(path, script, names):
             return None
         threshold = float(f["sweep/threshold"][int(g.attrs["point"])])
         return {k: g[k][()] for k in names}, int(g.attrs["seed_index"]), threshold
+
+
+def protocol_label(f):
+    """The file's protocol (and what was given on top of it) and its number of seeds, as one line."""
+    protocol = f.attrs.get("protocol", b"default")
+    protocol = protocol.decode() if isinstance(protocol, bytes) else str(protocol)
+    extra = f.attrs.get("protocol_overrides", b"")
+    extra = extra.decode() if isinstance(extra, bytes) else str(extra)
+    seeds = int(f["summary/runs"][0, 0])
+    return "{} protocol{} ({} seeds)".format(protocol, " + " + extra if extra else "", seeds)

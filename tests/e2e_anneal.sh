@@ -44,6 +44,21 @@ expect_status 2 "--traces" "$TOOL" --traces 1000000 --epochs 100000000 -o "$o"
 expect_status 2 "--restart-window" "$TOOL" --restart-window 0 -o "$o"
 expect_status 2 "--resume" "$TOOL" --seeds 2 --epochs 10 --resume -o "$o"
 expect_status 2 "--output" "$TOOL" --seeds 2 --epochs 10 -o "$work/no/such/folder/x.h5"
+expect_status 2 "--protocol" "$TOOL" --protocol paper -o "$o"
+expect_status 2 "--init" "$TOOL" --init normal:0 -o "$o"
+expect_status 2 "--init-bias" "$TOOL" --init-bias normal -o "$o"
+expect_status 2 "--init-file" "$TOOL" --init-file "$work/none.h5" -o "$o"
+expect_status 2 "--adam-beta1" "$TOOL" --adam-beta1 -0.1 -o "$o"
+expect_status 2 "--gate-on" "$TOOL" --gate-on I -o "$o"
+expect_status 2 "--success-cut" "$TOOL" --success-cut '>' -o "$o"
+expect_status 2 "--arm-epochs" "$TOOL" --arm-epochs nope=5 -o "$o"
+expect_status 2 "--arm-epochs" "$TOOL" --arm-epochs eda=5,eda=6 -o "$o"
+expect_status 2 "--patience" "$TOOL" --patience -1 -o "$o"
+expect_status 2 "--patience-delta" "$TOOL" --patience-delta -1 -o "$o"
+expect_status 2 "--trap-tolerance" "$TOOL" --trap-tolerance -1 -o "$o"
+expect_status 2 "--stream" "$TOOL" --stream -1 -o "$o"
+expect_status 2 "--replicate" "$TOOL" --replicate 5 -o "$o"
+expect_status 2 "--best-arm" "$TOOL" --eta 0.01,0.1 --replicate 5 --best-arm restart -o "$o"
 [ -e "$o" ] && { echo "FAIL: bad input left '$o' behind"; fail=1; }
 
 # A real run with every arm and two sweep points; --threads and --lr change no number.
@@ -104,6 +119,62 @@ for name in f["summary"]:
     assert np.isfinite(f["summary"][name][()]).all(), name
 print("e2e_anneal: layout checks passed")
 PYEOF
+
+# The article's protocol: its settings are stored, explicit options override it and are recorded,
+# its initial law is normal weights with zero biases, both convergence times and the trap are stored.
+"$TOOL" --protocol article --arms all --seeds 40 --traces 2 --quiet -o article.h5 || { echo "FAIL: --protocol article"; fail=1; }
+"$TOOL" --protocol article --base-noise 0.05 --arms baseline,eda --seeds 20 --traces 0 --quiet -o article2.h5 ||
+  { echo "FAIL: --protocol article with an override"; fail=1; }
+"$TOOL" --arms baseline,eda --seeds 6 --epochs 100 --init-file article.h5 --quiet -o fromfile.h5 ||
+  { echo "FAIL: --init-file"; fail=1; }
+"$PY" - article.h5 article2.h5 fromfile.h5 <<'PYEOF' || fail=1
+import sys, h5py, numpy as np
+f, g, h = (h5py.File(p, "r") for p in sys.argv[1:4])
+text = lambda v: v.decode() if isinstance(v, bytes) else v
+a = f.attrs
+assert text(a["protocol"]) == "article" and text(a["protocol_overrides"]) == "", dict(a)
+assert text(a["gate_variable"]) == "u" and text(a["success_cut"]) == ">=" and a["adam_beta2"] == 0.99
+assert a["loss_floor"] == 1e-7 and text(a["init_weights"]) == "normal" and text(a["init_biases"]) == "zero"
+arms = [text(x) for x in f["arm_names"][()]]
+budget = dict(zip(arms, f["arm_epochs"][()]))
+assert budget["baseline"] == 800 and budget["eda"] == 5000, budget
+assert dict(zip(arms, f["arm_patience"][()]))["baseline"] == 10
+assert f["sweep/learning_rate"][0] == 0.01 and f["sweep/base_noise"][0] == 0.1
+init = f["runs/initial_parameters"][0]
+assert (init[:, [2, 5]] == 0).all() and init[:, [0, 1, 3, 4]].std() > 0.3
+ran = f["runs/epochs_run"][0]
+b, e = arms.index("baseline"), arms.index("eda")
+assert (ran[b] <= 800).all() and (ran[e] <= 5000).all() and (ran[b] < 800).any()
+assert f["summary/epochs_run_median"][0, b] == np.median(ran[b])
+assert (f["summary/trapped"][0] == f["runs/trapped"][0].sum(axis=1)).all()
+# Under the article protocol most runs succeed with EDA (issue 11: about 95 %).
+assert f["summary/success_rate"][0, e] > 0.75, f["summary/success_rate"][0, e]
+assert text(g.attrs["protocol_overrides"]) == "base-noise" and g["sweep/base_noise"][0] == 0.05
+assert np.array_equal(h["runs/initial_parameters"][0], init[:6])
+print("e2e_anneal: article protocol checks passed")
+PYEOF
+# A sweep reports its best point with a replication on a fresh seed stream.
+"$TOOL" --arms baseline,eda --seeds 10 --epochs 300 --eta 0.01 --base-noise 0.01,0.1 --replicate 16 --traces 0 \
+  -o sweep.h5 > sweep.txt || { echo "FAIL: --replicate"; fail=1; }
+grep -q "^# best point .* of 2 searched" sweep.txt || { echo "FAIL: no replication line on stdout"; fail=1; }
+"$PY" - sweep.h5 <<'PYEOF' || fail=1
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+g = f["replication"]
+assert g.attrs["points_searched"] == 2 and g.attrs["seeds"] == 16 and g.attrs["stream"] == 1
+best = int(g.attrs["best_point"])
+rates = f["summary/success_rate"][:, 1]
+assert rates[best] == rates.max()
+assert g["success"].shape == (2, 16) and g["runs"][1] == 16
+assert g["successes"][1] == g["success"][1].sum()
+print("e2e_anneal: replication checks passed")
+PYEOF
+# Stopped inside the replication (20 sweep units, then 16), resumed: the same numbers.
+sweep_args=(--arms baseline,eda --seeds 10 --epochs 300 --eta 0.01 --base-noise 0.01,0.1 --replicate 16 --traces 0)
+"$TOOL" "${sweep_args[@]}" --stop-after-units 27 -o sr.h5 >/dev/null 2>&1
+[ $? = 130 ] || { echo "FAIL: --stop-after-units in the replication did not stop"; fail=1; }
+"$TOOL" "${sweep_args[@]}" --resume -o sr.h5 >/dev/null 2>&1 || { echo "FAIL: resuming a replication"; fail=1; }
+"$PY" "$SRC/tests/golden/same_numbers.py" sweep.h5 sr.h5 || { echo "FAIL: the resumed replication differs"; fail=1; }
 
 # The network model; centers named by a published solution and by points of other files.
 "$TOOL" --model network --n-hidden 3 --data xor --init-scale 4 --seeds 3 --epochs 200 --arms baseline,eda --quiet \
@@ -180,5 +251,19 @@ for f in success cdf rescue_trace hyperplanes; do
   gnuplot -e "file='t1.h5'; bin='$BIN'; out='$figs/anneal_${f}_gp.png'" "$SRC/plots/anneal_$f.gp" 2>"$figs/$f.gp.err"
   [ -s "$figs/anneal_${f}_gp.png" ] || { echo "FAIL: anneal_$f.gp rendered nothing: $(head -c 300 "$figs/$f.gp.err")"; fail=1; }
 done
+# The protocol figures: success against base noise and initial law, the outcome histogram.
+"$TOOL" --protocol article --base-noise 0.01,0.1 --arms baseline,eda --seeds 10 --traces 0 --quiet -o noise.h5 || fail=1
+"$PY" "$SRC/plots/anneal_noise.py" sweep.h5 noise.h5 -o "$figs/anneal_noise" >/dev/null || { echo "FAIL: anneal_noise.py"; fail=1; }
+"$PY" "$SRC/plots/anneal_init_law.py" t1.h5 article.h5 fromfile.h5 -o "$figs/anneal_init_law" >/dev/null ||
+  { echo "FAIL: anneal_init_law.py"; fail=1; }
+"$PY" "$SRC/plots/anneal_outcomes.py" t1.h5 article.h5 -o "$figs/anneal_outcomes" >/dev/null || { echo "FAIL: anneal_outcomes.py"; fail=1; }
+gnuplot -e "file='sweep.h5'; file2='noise.h5'; bin='$BIN'; out='$figs/anneal_noise_gp.png'" "$SRC/plots/anneal_noise.gp" 2>"$figs/noise.gp.err"
+gnuplot -e "files='t1.h5 article.h5 fromfile.h5'; bin='$BIN'; out='$figs/anneal_init_law_gp.png'" "$SRC/plots/anneal_init_law.gp" 2>"$figs/law.gp.err"
+gnuplot -e "file='t1.h5'; file2='article.h5'; bin='$BIN'; out='$figs/anneal_outcomes_gp.png'" "$SRC/plots/anneal_outcomes.gp" 2>"$figs/outcomes.gp.err"
+for f in noise init_law outcomes; do
+  for ext in png pdf; do [ -s "$figs/anneal_$f.$ext" ] || { echo "FAIL: anneal_$f.$ext missing or empty"; fail=1; }; done
+  [ -s "$figs/anneal_${f}_gp.png" ] || { echo "FAIL: anneal_$f.gp rendered nothing"; fail=1; }
+done
+"$PY" "$SRC/tests/xarray_check.py" article.h5 sweep.h5 || fail=1
 [ "$fail" = 0 ] && echo "e2e_anneal: all checks passed"
 exit $fail

@@ -204,6 +204,21 @@ bad anneal "--init-scale"  --init-scale -1 -o out.h5
 bad anneal "--base-noise"  --base-noise inf -o out.h5
 bad anneal "--center"      --center 1 -o out.h5
 bad anneal "--traces"      --traces 1000000 --epochs 100000000 -o out.h5
+bad anneal "--protocol"    --protocol paper -o out.h5
+bad anneal "--init"        --init normal -o out.h5
+bad anneal "--init-bias"   --init normal:0.5 -o out.h5
+bad anneal "--init-bias"   --init-bias uniform:-1 -o out.h5
+bad anneal "--init-file"   --init-file no-such-file.h5 -o out.h5
+bad anneal "--adam-beta2"  --adam-beta2 1 -o out.h5
+bad anneal "--adam-epsilon" --adam-epsilon 0 -o out.h5
+bad anneal "--gate-on"     --gate-on H -o out.h5
+bad anneal "--success-cut" --success-cut gte -o out.h5
+bad anneal "--arm-epochs"  --arm-epochs baseline=0 -o out.h5
+bad anneal "--arm-patience" --arm-patience eda -o out.h5
+bad anneal "--loss-floor"  --loss-floor -1 -o out.h5
+bad anneal "--constant-noise-match" --constant-noise-match energy -o out.h5
+bad anneal "--replicate"   --replicate 100 -o out.h5
+bad anneal "--replicate-stream" --base-noise 0.01,0.1 --replicate 10 --replicate-stream 0 -o out.h5
 
 # stationary
 bad stationary "--starts"     --starts 0 -o out.h5

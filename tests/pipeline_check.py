@@ -11,7 +11,8 @@ import h5py
 HDF5 = """train_fig2_nh2 train_fig2_nh18 train_drift train_seeds train_gamma train_sweep train_adam train_gd
 train_converge train_plateau slice-all slice-fig7 slice-fig6 fig6 entropy/simplesample_nh2
 entropy/wanglandau_nh1 entropy/wanglandau_nh2 entropy/wanglandau_nh18 anneal-50 anneal-10000
-anneal-controls anneal-sweep anneal-sigmoid-nh2 anneal-sigmoid-center1 stationary-tanh-paper
+anneal-controls anneal-sweep anneal-sigmoid-nh2 anneal-sigmoid-center1 anneal-article anneal-article-variance
+anneal-default-4000 anneal-noise-default anneal-noise-article stationary-tanh-paper
 stationary-tanh-output-bias stationary-tanh-mean stationary-sigmoid""".split()
 
 # Figure base names: Python writes NAME.png and NAME.pdf; gnuplot writes the third name.
@@ -24,6 +25,8 @@ FIGURES = [
     ("entropy_beta", "entropy_beta_gp"), ("entropy_convergence", "entropy_convergence_gp"),
     ("anneal_success", "anneal_success_gp"), ("anneal_cdf", "anneal_cdf_gp"),
     ("anneal_rescue_trace", "anneal_rescue_trace_gp"), ("anneal_hyperplanes", "anneal_hyperplanes_gp"),
+    ("anneal_noise", "anneal_noise_gp"), ("anneal_init_law", "anneal_init_law_gp"),
+    ("anneal_outcomes", "anneal_outcomes_gp"),
     ("stationary-tanh-paper-figure2", "stationary-tanh-paper-figure2-gnuplot"),
     ("stationary-sigmoid-figure2", "stationary-sigmoid-figure2-gnuplot"),
     ("stationary-discovery", "stationary-discovery-gnuplot"),
@@ -47,6 +50,10 @@ CLAIMS = [
     "EDA against the constant-noise control", "EDA against the magnitude-only control",
     "EDA against the imbalance-only control", "EDA against the restart control",
     "EDA against the reflection control", "sigmoid 2-2-1 network",
+    "sweep: highest eda success over the grid, replicated", "baseline success, article protocol",
+    "EDA success, article protocol", "convergence time baseline -> EDA, article protocol",
+    "EDA against constant noise matched in summed variance", "one factor at a time: initial law",
+    "one factor at a time: learning rate", "one factor at a time: base noise",
     "equivalence classes of stationary points", "minima classes", "saddle classes", "maxima",
     "solutions (class sizes summed", "Table 2, minimum classes", "Table 2, saddle classes",
     "every class confirmed", "variant with output bias", "variant with the mean", "sigmoid 2-2-1 (dissecting paper",

@@ -40,7 +40,7 @@ bool same_records(const RunRecord& a, const RunRecord& b) {
   return a.accuracy == b.accuracy && a.loss == b.loss && a.convergence_epoch == b.convergence_epoch &&
          a.all_right_epoch == b.all_right_epoch && a.injections == b.injections && a.noise_norm == b.noise_norm &&
          a.restarts == b.restarts && a.failure == b.failure && a.dead_points == b.dead_points &&
-         a.parameter_count == b.parameter_count;
+         a.parameter_count == b.parameter_count && a.epochs_run == b.epochs_run && a.trapped == b.trapped;
 }
 
 }  // namespace
@@ -201,7 +201,8 @@ TEST_CASE("eda with zero base noise reproduces every paired baseline run") {
                                                       result.run(0, 1, s).convergence_epoch,
                                                       result.run(0, 1, s).all_right_epoch, 0, 0.0, 0,
                                                       result.run(0, 1, s).failure, result.run(0, 1, s).dead_points,
-                                                      result.run(0, 1, s).parameter_count}));
+                                                      result.run(0, 1, s).parameter_count,
+                                                      result.run(0, 1, s).epochs_run, result.run(0, 1, s).trapped}));
     CHECK(std::memcmp(result.final_parameters.data() + result.run_index(0, 0, s) * 6,
                       result.final_parameters.data() + result.run_index(0, 1, s) * 6, 6 * sizeof(double)) == 0);
   }
@@ -531,4 +532,208 @@ TEST_CASE("a run of an anneal file is a parameter point: seed, arm and point sel
   CHECK_THROWS_WITH(read_point(file.root(), io::parse_selector("seed=0,arm=restart")), Catch::Contains("not in the file"));
   CHECK_THROWS_WITH(read_point(file.root(), io::parse_selector("arm=eda")), Catch::Contains("name a run"));
   std::filesystem::remove(path);
+}
+
+// ---- the article's protocol: initial laws, gate variable, success cut, early stops, traps -------
+
+TEST_CASE("the default initial law is the model's own, draw for draw") {
+  const TwoReluModel model(kCentered);
+  const InitLaw law;
+  TwoReluModel::Vector a{}, b{};
+  RandomStream r1(3, {1}), r2(3, {1});
+  model.initialise(a, r1, 1.5);
+  initialise(model, b, r2, 1.5, {}, &law);
+  CHECK(a == b);
+}
+
+TEST_CASE("normal weights with zero biases leave every bias at 0 and draw weights of the chosen sigma") {
+  const TwoReluModel model(kCentered);
+  InitLaw law;
+  law.weights = WeightLaw::normal;
+  law.weight_sigma = 0.5;
+  law.biases = BiasLaw::zero;
+  RandomStream rng(11, {2});
+  double sum = 0.0, squares = 0.0;
+  const int draws = 20000;
+  for (int i = 0; i < draws; ++i) {
+    TwoReluModel::Vector theta{};
+    initialise(model, theta, rng, 1.0, {}, &law);
+    CHECK(theta[2] == 0.0);
+    CHECK(theta[5] == 0.0);
+    for (int k : {0, 1, 3, 4}) {
+      sum += theta[k];
+      squares += theta[k] * theta[k];
+    }
+  }
+  const double n = 4.0 * draws, mean = sum / n, sd = std::sqrt(squares / n - mean * mean);
+  CHECK(std::abs(mean) < 4.0 * 0.5 / std::sqrt(n));
+  CHECK(sd == Approx(0.5).epsilon(0.02));
+}
+
+TEST_CASE("uniform and normal bias laws keep to their widths; network biases are found by the layout") {
+  const NetworkModel model(Architecture{3, Activation::relu, Activation::identity}, kCentered);
+  InitLaw law;
+  law.biases = BiasLaw::uniform;
+  law.bias_width = 0.25;
+  RandomStream rng(5, {3});
+  NetworkModel::Vector theta(model.dimension());
+  int biases = 0;
+  for (int i = 0; i < 200; ++i) {
+    initialise(model, theta, rng, 2.0, {}, &law);
+    for (int k = 0; k < model.dimension(); ++k)
+      if (model.is_bias(k)) CHECK(std::abs(theta[k]) <= 0.5);
+      else CHECK(std::abs(theta[k]) <= model.fan_in_bound(k, 2.0));
+  }
+  for (int k = 0; k < model.dimension(); ++k) biases += model.is_bias(k);
+  CHECK(biases == 4);  // three hidden biases and the output bias
+  CHECK(model.is_bias(ParameterLayout(3).b2()));
+}
+
+TEST_CASE("the gate on u opens where the gate on T stays shut, with the same amplitude") {
+  const TwoReluModel model(kCentered);
+  const TwoReluModel::Vector start = dead_point_state();
+  std::array<double, 4> l{}, y{};
+  TwoReluModel::Vector g{};
+  model.evaluate(start, l.data(), y.data(), g);
+  const Temperature t = temperature(l);
+  REQUIRE(t.uncertainty > t.temperature);
+  CHECK(t.imbalance == Approx(t.uncertainty * t.uncertainty));
+  const double threshold = 0.5 * (t.uncertainty + t.temperature);
+  const TrainingSettings settings{0.01, 1, 0.01};
+  for (GateVariable variable : {GateVariable::temperature, GateVariable::uncertainty}) {
+    TwoReluModel::Vector theta = start;
+    RandomStream noise(1, {1}), restarts(1, {2});
+    const NoiseRule rule{Gate::temperature, threshold, 0.1, 0.0, variable};
+    const TrainingResult r = train(model, theta, settings, rule, RestartRule{}, noise, restarts);
+    CHECK(r.injections == (variable == GateVariable::uncertainty ? 1 : 0));
+    if (r.injections) CHECK(r.noise_amplitude_sum == Approx(t.temperature * 0.1).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("an output exactly at the cut counts as the high class only under the inclusive cut") {
+  TwoReluModel model(kCentered);
+  CHECK_FALSE(model.right(0.5, 1.0));
+  CHECK(model.right(0.5, 0.0));
+  model.set_inclusive_cut(true);
+  CHECK(model.right(0.5, 1.0));
+  CHECK_FALSE(model.right(0.5, 0.0));
+}
+
+// The author's early stops, written again from the rule: the run ends at t+1 for the first t
+// whose loss is below the floor or that leaves the loss unimproved for more than `patience` epochs.
+int expected_end(const std::vector<double>& loss, int budget, double floor, int patience, double delta) {
+  double best = std::numeric_limits<double>::infinity();
+  int stale = 0;
+  for (int t = 0; t < budget; ++t) {
+    if (floor > 0.0 && loss[t] < floor) return t + 1;
+    if (patience > 0) {
+      if (best - loss[t] > delta) {
+        best = loss[t];
+        stale = 0;
+      } else if (++stale > patience) {
+        return t + 1;
+      }
+    }
+    if (loss[t] < best) best = loss[t];
+  }
+  return budget;
+}
+
+TEST_CASE("early stops end a run where the author's rules say, and the rest of its trace is missing") {
+  const TwoReluModel model(kCentered);
+  InitLaw law;
+  law.weights = WeightLaw::normal;
+  law.biases = BiasLaw::zero;
+  int patience_stops = 0, floor_stops = 0;
+  for (int s = 0; s < 40; ++s) {
+    TwoReluModel::Vector theta{};
+    RandomStream init(9, {static_cast<std::uint64_t>(s)}), noise(9, {1}), restarts(9, {2});
+    initialise(model, theta, init, 1.0, {}, &law);
+    TrainingSettings settings{0.01, 800, 0.01};
+    settings.beta2 = 0.99;
+    settings.loss_floor = 1e-7;
+    settings.patience = 10;
+    TrainingTrace trace;
+    trace.resize(800, 6);
+    const TrainingResult r = train(model, theta, settings, NoiseRule{}, RestartRule{}, noise, restarts, &trace);
+    const int end = expected_end(trace.loss, 800, 1e-7, 10, 1e-24);
+    CHECK(r.epochs_run == end);
+    CHECK(r.final_loss == trace.loss[end]);
+    if (end < 800) {
+      CHECK(trace.loss[end + 1] == -1.0);
+      (trace.loss[end - 1] < 1e-7 ? floor_stops : patience_stops)++;
+    }
+  }
+  CHECK(patience_stops > 0);
+  CHECK(floor_stops > 0);
+}
+
+TEST_CASE("per-arm budgets, both convergence times and the stream are stored per run") {
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda}, 8, 300);
+  spec.arm_epochs[static_cast<int>(Arm::baseline)] = 120;
+  spec.traces = 2;
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  CHECK(result.epochs == 300);
+  for (int s = 0; s < spec.seeds; ++s) {
+    CHECK(result.run(0, 0, s).epochs_run == 120);
+    CHECK(result.run(0, 1, s).epochs_run == 300);
+  }
+  CHECK(result.trace_loss[result.trace_offset(0, 0, 0) + 121] == -1.0);
+  CHECK(result.trace_loss[result.trace_offset(0, 0, 0) + 120] >= 0.0);
+  const ArmSummary eda = summarize(spec, result, 0, 1);
+  CHECK(eda.epochs_run_median == 300.0);
+  // Another stream: other initialisations; stream 0 is unchanged by the option.
+  ExperimentSpec fresh = spec;
+  fresh.stream = 1;
+  ExperimentResult other(fresh);
+  run_unit(fresh, 0, 0, other);
+  CHECK(std::vector<double>(other.initial_parameters.begin(), other.initial_parameters.begin() + 6) !=
+        std::vector<double>(result.initial_parameters.begin(), result.initial_parameters.begin() + 6));
+}
+
+TEST_CASE("a run whose outputs all sit at the cut is trapped, whatever its accuracy label") {
+  // Unit 0 answers 0.5 everywhere and unit 1 is off: a stationary point with uniform losses.
+  ExperimentSpec spec = small_spec({Arm::baseline, Arm::eda}, 2, 50);
+  spec.init.values = {0.0, 0.0, 0.5, 0.0, 0.0, -1.0, 1.0, 1.0, 0.0, 1.0, -1.0, 0.0};
+  spec.init.file = "test";
+  ExperimentResult result(spec);
+  for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+  CHECK(result.run(0, 0, 0).trapped);
+  CHECK(result.run(0, 0, 0).accuracy == 0.5);  // 0.5 > 0.5 is false: the two low targets are right
+  CHECK_FALSE(result.run(0, 0, 1).trapped);
+  CHECK(std::vector<double>(result.initial_parameters.begin(), result.initial_parameters.end()) == spec.init.values);
+  CHECK(summarize(spec, result, 0, 0).trapped == 1);
+  spec.inclusive_cut = true;
+  ExperimentResult inclusive(spec);
+  run_unit(spec, 0, 0, inclusive);
+  CHECK(inclusive.run(0, 0, 0).trapped);
+  CHECK(inclusive.run(0, 0, 0).accuracy == 0.5);  // now the two high targets are right
+}
+
+TEST_CASE("the constant-noise control matches eda's summed variance under --constant-noise-match variance") {
+  for (NoiseMatch match : {NoiseMatch::amplitude, NoiseMatch::variance}) {
+    ExperimentSpec spec = small_spec({Arm::eda, Arm::constant_noise}, 4, 800);
+    spec.noise_match = match;
+    spec.traces = 4;
+    ExperimentResult result(spec);
+    for (int s = 0; s < spec.seeds; ++s) run_unit(spec, 0, s, result);
+    for (int s = 0; s < spec.seeds; ++s) {
+      if (result.run(0, 0, s).injections < 20 || result.run(0, 1, s).failure == FailureKind::diverged) continue;
+      double eda_sum = 0.0, eda_squares = 0.0, constant_sum = 0.0, constant_squares = 0.0;
+      for (int t = 0; t <= spec.epochs; ++t) {
+        const double e = result.trace_noise[result.trace_offset(0, 0, s) + t];
+        const double c = result.trace_noise[result.trace_offset(0, 1, s) + t];
+        eda_sum += e;
+        eda_squares += e * e;
+        constant_sum += c;
+        constant_squares += c * c;
+      }
+      // |s eps|^2 has mean 6 s^2 and |s eps| mean about 2.35 s: both ratios fluctuate by a few %.
+      if (match == NoiseMatch::variance)
+        CHECK(constant_squares == Approx(eda_squares).epsilon(0.15));
+      else
+        CHECK(constant_sum == Approx(eda_sum).epsilon(0.15));
+    }
+  }
 }

@@ -28,8 +28,13 @@ int main(int argc, char** argv) {
     const int status = cli::run_job(tool, job, [&](const h5::Group& root) {
       summary = annealing::summarize(job.spec(), job.result());
       annealing::write_experiment(root, job.spec(), job.result(), *summary);
+      if (job.replicates())
+        annealing::write_replication(root, job.spec(), job.result(), job.best_point(), job.replica_spec(), job.replica());
     });
-    if (summary && !settings.quiet) cli::print_anneal_summary(stdout, job.spec(), *summary);
+    if (summary && !settings.quiet) {
+      cli::print_anneal_summary(stdout, job.spec(), *summary);
+      if (job.replicates()) cli::print_anneal_replication(stdout, job);
+    }
     return status;
   });
 }

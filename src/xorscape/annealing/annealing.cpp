@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 #include "xorscape/training/adam.hpp"
@@ -28,6 +29,7 @@ Temperature temperature(std::span<const double> losses) {
   h = std::clamp(h, 0.0, h_max);
   const double x = (h_max - h) / h_max;
   t.entropy = h;
+  t.uncertainty = x;
   t.imbalance = x * x;
   t.temperature = t.magnitude * t.imbalance;
   return t;
@@ -65,6 +67,27 @@ Arm parse_arm(std::string_view text) {
 
 std::string to_string(ModelKind kind) { return kind == ModelKind::two_relu ? "relu2" : "network"; }
 
+std::string to_string(GateVariable variable) { return variable == GateVariable::temperature ? "T" : "u"; }
+
+std::string to_string(NoiseMatch match) { return match == NoiseMatch::amplitude ? "amplitude" : "variance"; }
+
+std::string InitLaw::describe() const {
+  std::ostringstream s;
+  s.precision(17);
+  if (weights == WeightLaw::fan_in)
+    s << "fan-in uniform weights";
+  else
+    s << "normal(" << weight_sigma << ") weights";
+  switch (biases) {
+    case BiasLaw::with_weights: s << ", biases with the weights"; break;
+    case BiasLaw::zero: s << ", zero biases"; break;
+    case BiasLaw::normal: s << ", normal(" << bias_width << ") biases"; break;
+    case BiasLaw::uniform: s << ", uniform(" << bias_width << ") biases"; break;
+  }
+  if (!file.empty()) s << "; first initialisations from " << file;
+  return s.str();
+}
+
 // ---- training --------------------------------------------------------------------------
 
 void TrainingTrace::resize(int epochs, int dimension) {
@@ -86,9 +109,13 @@ struct GateDecision {
 GateDecision decide(const NoiseRule& rule, const Temperature& temp) {
   switch (rule.gate) {
     case Gate::none: return {};
-    case Gate::temperature: return {temp.temperature > rule.threshold, temp.temperature * rule.base_noise};
+    case Gate::temperature:
+      return {(rule.variable == GateVariable::uncertainty ? temp.uncertainty : temp.temperature) > rule.threshold,
+              temp.temperature * rule.base_noise};
     case Gate::magnitude: return {temp.magnitude > rule.threshold, temp.magnitude * rule.base_noise};
-    case Gate::imbalance: return {temp.imbalance > rule.threshold, temp.imbalance * rule.base_noise};
+    case Gate::imbalance:
+      return {(rule.variable == GateVariable::uncertainty ? temp.uncertainty : temp.imbalance) > rule.threshold,
+              temp.imbalance * rule.base_noise};
     case Gate::always: return {true, rule.constant_amplitude};
   }
   return {};
@@ -131,6 +158,34 @@ void mark_diverged(TrainingResult& result, TrainingTrace* trace, int t) {
       std::fill(v->begin() + t + 1, v->end(), -1.0);
 }
 
+// A run that ended at epoch `end` before the end of its trace: the later entries are missing (-1).
+void mark_ended(TrainingTrace* trace, int end) {
+  if (!trace || end + 1 >= static_cast<int>(trace->loss.size())) return;
+  for (auto* v : {&trace->loss, &trace->accuracy, &trace->magnitude, &trace->imbalance, &trace->temperature})
+    std::fill(v->begin() + end + 1, v->end(), -1.0);
+  const size_t D = trace->parameters.size() / trace->loss.size();
+  std::fill(trace->parameters.begin() + static_cast<std::ptrdiff_t>((end + 1) * D), trace->parameters.end(), -1.0);
+}
+
+// The author's early stops on the loss of epoch t (TrainingSettings): true when the run ends at t+1.
+struct EarlyStop {
+  double best = std::numeric_limits<double>::infinity();
+  int stale = 0;
+  bool operator()(const TrainingSettings& settings, double loss) {
+    if (settings.loss_floor > 0.0 && loss < settings.loss_floor) return true;
+    if (settings.patience > 0) {
+      if (best - loss > settings.patience_delta) {
+        best = loss;
+        stale = 0;
+      } else if (++stale > settings.patience) {
+        return true;
+      }
+    }
+    best = std::min(best, loss);
+    return false;
+  }
+};
+
 }  // namespace
 
 template <TrialModel Model>
@@ -139,8 +194,11 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
                      TrainingTrace* trace, const RunControl& control) {
   using Vector = typename Model::Vector;
   const int n = model.cases();
-  const int epochs = settings.epochs;
-  Adam adam(model.dimension(), AdamSettings{.learning_rate = settings.learning_rate});
+  int end = settings.epochs;  // the last epoch: the budget, or earlier after an early stop
+  Adam adam(model.dimension(), AdamSettings{.learning_rate = settings.learning_rate, .beta1 = settings.beta1,
+                                            .beta2 = settings.beta2, .epsilon = settings.epsilon});
+  EarlyStop early_stop;
+  const bool may_stop_early = settings.loss_floor > 0.0 || settings.patience > 0;
   Vector gradient = theta;
   std::array<double, 4> losses{}, outputs{};
   TrainingResult result;
@@ -169,11 +227,13 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
     Temperature temp;
     if (needs_temperature) temp = temperature(std::span<const double>(losses.data(), n));
     if (trace) record_epoch(*trace, t, loss, static_cast<double>(right) / n, temp, theta);
-    if (t == epochs) {
+    if (t == end) {
       result.final_loss = loss;
       result.final_accuracy = static_cast<double>(right) / n;
+      std::copy(outputs.begin(), outputs.end(), result.outputs.begin());
       break;
     }
+    if (may_stop_early && early_stop(settings, loss)) end = t + 1;
     if (restart.enabled && t > 0 && t % restart.window == 0) {
       const bool stuck = right != n && window_loss - loss < restart.tolerance * window_loss;
       window_loss = loss;
@@ -193,14 +253,18 @@ TrainingResult train(const Model& model, typename Model::Vector& theta, const Tr
     ++result.injections;
     result.noise_norm += norm;
     result.noise_amplitude_sum += gate.amplitude;
+    result.noise_variance_sum += gate.amplitude * gate.amplitude;
     if (trace) trace->noise[t] = norm;
     if (!(largest <= kDivergenceLimit)) {
       mark_diverged(result, trace, t);
+      result.epochs_run = t + 1;
       return result;
     }
   }
-  result.all_right_epoch = last_not_right < epochs ? last_not_right + 1 : -1;
-  result.convergence_epoch = last_not_converged < epochs ? last_not_converged + 1 : -1;
+  mark_ended(trace, end);
+  result.epochs_run = end;
+  result.all_right_epoch = last_not_right < end ? last_not_right + 1 : -1;
+  result.convergence_epoch = last_not_converged < end ? last_not_converged + 1 : -1;
   return result;
 }
 
@@ -213,6 +277,12 @@ template TrainingResult train<NetworkModel>(const NetworkModel&, NetworkModel::V
 
 // ---- the experiment --------------------------------------------------------------------
 
+int ExperimentSpec::max_epochs() const {
+  int longest = epochs;
+  for (int e : arm_epochs) longest = std::max(longest, e);
+  return longest;
+}
+
 int ExperimentSpec::dimension() const {
   return model == ModelKind::two_relu ? TwoReluModel::kDimension : architecture.dimension();
 }
@@ -223,7 +293,7 @@ std::vector<std::string> ExperimentSpec::parameter_names() const {
 
 ExperimentResult::ExperimentResult(const ExperimentSpec& spec)
     : points(static_cast<int>(spec.points.size())), arms(static_cast<int>(spec.arms.size())), seeds(spec.seeds),
-      dimension(spec.dimension()), traced(spec.traced()), epochs(spec.epochs) {
+      dimension(spec.dimension()), traced(spec.traced()), epochs(spec.max_epochs()) {
   const size_t units = static_cast<size_t>(points) * seeds;
   runs.resize(units * arms);
   initial_parameters.resize(units * dimension);
@@ -286,11 +356,33 @@ template <class Model>
 Model make_model(const ExperimentSpec& spec, std::span<const int> cases = kNonrandomizedBatch);
 template <>
 TwoReluModel make_model<TwoReluModel>(const ExperimentSpec& spec, std::span<const int> cases) {
-  return TwoReluModel(spec.data, cases);
+  TwoReluModel model(spec.data, cases);
+  model.set_inclusive_cut(spec.inclusive_cut);
+  return model;
 }
 template <>
 NetworkModel make_model<NetworkModel>(const ExperimentSpec& spec, std::span<const int> cases) {
-  return NetworkModel(spec.architecture, spec.data, cases);
+  NetworkModel model(spec.architecture, spec.data, cases);
+  model.set_inclusive_cut(spec.inclusive_cut);
+  return model;
+}
+
+// The stream (seed, s, key) of stream 0 (every earlier file's) or of a fresh stream.
+RandomStream stream_of(const ExperimentSpec& spec, int s, std::uint64_t key) {
+  if (spec.stream == 0) return RandomStream(spec.seed, {static_cast<std::uint64_t>(s), key});
+  return RandomStream(spec.seed, {static_cast<std::uint64_t>(s), key, spec.stream});
+}
+
+// The training settings of one arm: its budget and patience, the shared Adam and stop settings.
+TrainingSettings settings_of(const ExperimentSpec& spec, const SweepPoint& point, Arm arm) {
+  TrainingSettings settings{point.learning_rate, spec.epochs_of(arm), spec.converged_loss};
+  settings.beta1 = spec.beta1;
+  settings.beta2 = spec.beta2;
+  settings.epsilon = spec.epsilon;
+  settings.loss_floor = spec.loss_floor;
+  settings.patience = spec.patience_of(arm);
+  settings.patience_delta = spec.patience_delta;
+  return settings;
 }
 
 // All arms of one unit (sweep point, seed index s): every arm starts from the same initial
@@ -303,29 +395,32 @@ class UnitRunner {
 
   UnitRunner(const ExperimentSpec& spec, int point, int s, ExperimentResult& result, const RunControl& control)
       : spec_(spec), point_(point), s_(s), result_(result), control_(control), sweep_(spec.points[point]),
-        model_(make_model<Model>(spec)), dimension_(model_.dimension()),
-        settings_{sweep_.learning_rate, spec.epochs, spec.converged_loss}, traced_(s < spec.traced()) {}
+        model_(make_model<Model>(spec)), dimension_(model_.dimension()), traced_(s < spec.traced()) {}
 
   // False when a stop interrupted one of the runs (nothing of this unit counts then).
   bool run() {
     initial_ = new_vector();
-    RandomStream init(spec_.seed, {static_cast<std::uint64_t>(s_), kInitStream});
-    initialise(model_, initial_, init, sweep_.init_scale, spec_.center);
+    RandomStream init = stream_of(spec_, s_, kInitStream);
+    if (spec_.init.values.empty())
+      initialise(model_, initial_, init, sweep_.init_scale, spec_.center, &spec_.init);
+    else
+      std::copy_n(spec_.init.values.begin() + static_cast<std::ptrdiff_t>(s_) * dimension_, dimension_, initial_.begin());
     std::copy(initial_.begin(), initial_.end(),
               result_.initial_parameters.begin() + (static_cast<size_t>(point_) * spec_.seeds + s_) * dimension_);
     if (wants(Arm::baseline) || wants(Arm::reflection)) {
       if (traced_) {
-        baseline_trace_.resize(spec_.epochs, dimension_);
+        baseline_trace_.resize(result_.epochs, dimension_);
         baseline_trace_used_ = &baseline_trace_;
       }
-      baseline_ = train_arm(NoiseRule{}, RestartRule{}, baseline_theta_, traced_ ? &baseline_trace_ : nullptr);
+      baseline_ = train_arm(Arm::baseline, NoiseRule{}, RestartRule{}, baseline_theta_,
+                            traced_ ? &baseline_trace_ : nullptr);
       if (baseline_.interrupted) return false;
       if (wants(Arm::baseline)) store(Arm::baseline, record_of(baseline_, baseline_theta_), baseline_theta_, baseline_trace_used_);
     }
     if (wants(Arm::eda) || wants(Arm::constant_noise)) {
       TrainingTrace* t = trace_for(Arm::eda);
-      const NoiseRule eda_rule{Gate::temperature, sweep_.threshold, sweep_.base_noise, 0.0};
-      eda_ = train_arm(eda_rule, RestartRule{}, eda_theta_, t);
+      const NoiseRule eda_rule{Gate::temperature, sweep_.threshold, sweep_.base_noise, 0.0, spec_.gate_variable};
+      eda_ = train_arm(Arm::eda, eda_rule, RestartRule{}, eda_theta_, t);
       if (eda_.interrupted) return false;
       if (wants(Arm::eda)) store(Arm::eda, record_of(eda_, eda_theta_), eda_theta_, t);
     }
@@ -348,15 +443,22 @@ class UnitRunner {
   }
   TrainingTrace* trace_for(Arm arm) {
     if (!traced_ || !wants(arm)) return nullptr;
-    trace_.resize(spec_.epochs, dimension_);
+    trace_.resize(result_.epochs, dimension_);
     return &trace_;
   }
 
-  TrainingResult train_arm(const NoiseRule& rule, const RestartRule& restart, Vector& theta, TrainingTrace* trace) const {
+  TrainingResult train_arm(Arm arm, const NoiseRule& rule, const RestartRule& restart, Vector& theta,
+                           TrainingTrace* trace) const {
     theta = initial_;
-    RandomStream noise(spec_.seed, {static_cast<std::uint64_t>(s_), kNoiseStream});
-    RandomStream restarts(spec_.seed, {static_cast<std::uint64_t>(s_), kRestartStream});
-    return train(model_, theta, settings_, rule, restart, noise, restarts, trace, control_);
+    RandomStream noise = stream_of(spec_, s_, kNoiseStream);
+    RandomStream restarts = stream_of(spec_, s_, kRestartStream);
+    return train(model_, theta, settings_of(spec_, sweep_, arm), rule, restart, noise, restarts, trace, control_);
+  }
+
+  bool trapped(const std::array<double, 4>& outputs, int cases) const {
+    for (int c = 0; c < cases; ++c)
+      if (!(std::abs(outputs[c] - model_.cut()) <= spec_.trap_tolerance)) return false;
+    return true;
   }
 
   RunRecord record_of(const TrainingResult& r, const Vector& theta) const {
@@ -365,6 +467,8 @@ class UnitRunner {
     record.loss = r.final_loss;
     record.convergence_epoch = r.convergence_epoch;
     record.all_right_epoch = r.all_right_epoch;
+    record.epochs_run = r.epochs_run;
+    record.trapped = !r.diverged && trapped(r.outputs, model_.cases());
     record.injections = r.injections;
     record.noise_norm = r.noise_norm;
     record.restarts = r.restarts;
@@ -401,15 +505,20 @@ class UnitRunner {
     Vector theta = initial_;
     TrainingResult r;
     if (arm == Arm::constant_noise) {
-      // Same average noise amplitude per epoch as the paired eda run, spent every epoch.
-      r = train_arm(NoiseRule{Gate::always, 0.0, 0.0, eda_.noise_amplitude_sum / spec_.epochs}, RestartRule{}, theta, t);
+      // The paired eda run's summed amplitude sum(s) (or summed variance sum(s^2)) spread evenly
+      // over every epoch of this arm's budget.
+      const double epochs = spec_.epochs_of(arm);
+      const double amplitude = spec_.noise_match == NoiseMatch::amplitude ? eda_.noise_amplitude_sum / epochs
+                                                                          : std::sqrt(eda_.noise_variance_sum / epochs);
+      r = train_arm(arm, NoiseRule{Gate::always, 0.0, 0.0, amplitude}, RestartRule{}, theta, t);
     } else if (arm == Arm::magnitude_only || arm == Arm::imbalance_only) {
       const NoiseRule rule{arm == Arm::magnitude_only ? Gate::magnitude : Gate::imbalance, sweep_.threshold,
-                           sweep_.base_noise, 0.0};
-      r = train_arm(rule, RestartRule{}, theta, t);
+                           sweep_.base_noise, 0.0, spec_.gate_variable};
+      r = train_arm(arm, rule, RestartRule{}, theta, t);
     } else {
-      const RestartRule restart{true, spec_.restart_window, spec_.restart_tolerance, sweep_.init_scale, spec_.center};
-      r = train_arm(NoiseRule{}, restart, theta, t);
+      const RestartRule restart{true,         spec_.restart_window, spec_.restart_tolerance, sweep_.init_scale,
+                                spec_.center, &spec_.init};
+      r = train_arm(arm, NoiseRule{}, restart, theta, t);
     }
     if (r.interrupted) return false;
     store(arm, record_of(r, theta), theta, t);
@@ -432,13 +541,14 @@ class UnitRunner {
         }
       const Model error_model = make_model<Model>(spec_, errors);
       Vector error_theta = new_vector();
-      RandomStream init(spec_.seed, {static_cast<std::uint64_t>(s_), kReflectionStream});
-      initialise(model_, error_theta, init, sweep_.init_scale, spec_.center);
-      RandomStream unused(spec_.seed, {static_cast<std::uint64_t>(s_), kNoiseStream});
+      RandomStream init = stream_of(spec_, s_, kReflectionStream);
+      initialise(model_, error_theta, init, sweep_.init_scale, spec_.center, &spec_.init);
+      RandomStream unused = stream_of(spec_, s_, kNoiseStream);
+      const TrainingSettings second = settings_of(spec_, sweep_, Arm::reflection);
       const TrainingResult err =
-          train(error_model, error_theta, settings_, NoiseRule{}, RestartRule{}, unused, unused, nullptr, control_);
+          train(error_model, error_theta, second, NoiseRule{}, RestartRule{}, unused, unused, nullptr, control_);
       if (err.interrupted) return false;
-      const GateResult gate = train_gate(spec_.data, route, sweep_.learning_rate, spec_.epochs, control_);
+      const GateResult gate = train_gate(spec_.data, route, sweep_.learning_rate, second.epochs, control_);
       if (gate.interrupted) return false;
       routed_record(record, err, gate, error_theta);
     }
@@ -449,6 +559,7 @@ class UnitRunner {
   // The combined predictor: each case goes to the error model where the gate routes it there.
   void routed_record(RunRecord& record, const TrainingResult& err, const GateResult& gate, const Vector& error_theta) const {
     std::array<bool, 4> right{}, dead{};
+    std::array<double, 4> outputs{};
     double loss = 0.0;
     int n_right = 0;
     for (int c = 0; c < 4; ++c) {
@@ -456,6 +567,7 @@ class UnitRunner {
       const bool to_error = gate.parameters[0] * e.x1 + gate.parameters[1] * e.x2 + gate.parameters[2] > 0.0;
       const Vector& used = to_error ? error_theta : baseline_theta_;
       const double y = model_.output(used, e.x1, e.x2);
+      outputs[c] = y;
       right[c] = model_.right(y, e.target);
       dead[c] = model_.dead(used, e.x1, e.x2);
       loss += 0.25 * (y - e.target) * (y - e.target);
@@ -467,13 +579,16 @@ class UnitRunner {
     record.dead_points = 0;
     for (int c = 0; c < 4; ++c) record.dead_points += !right[c] && dead[c];
     record.failure = n_right == 4 ? FailureKind::none : record.dead_points > 0 ? FailureKind::dead_point : FailureKind::other;
+    record.trapped = trapped(outputs, 4);
     // Epochs: the base run, then the later of the two second-phase convergence epochs.
+    const int base = baseline_.epochs_run;
+    record.epochs_run = base + std::max(err.epochs_run, spec_.epochs_of(Arm::reflection));
     record.convergence_epoch = -1;
     record.all_right_epoch = -1;
     if (n_right == 4 && err.all_right_epoch >= 0 && gate.separated_epoch >= 0) {
-      record.all_right_epoch = spec_.epochs + std::max(err.all_right_epoch, gate.separated_epoch);
+      record.all_right_epoch = base + std::max(err.all_right_epoch, gate.separated_epoch);
       if (loss < spec_.converged_loss && err.convergence_epoch >= 0)
-        record.convergence_epoch = spec_.epochs + std::max(err.convergence_epoch, gate.separated_epoch);
+        record.convergence_epoch = base + std::max(err.convergence_epoch, gate.separated_epoch);
     }
   }
 
@@ -484,7 +599,6 @@ class UnitRunner {
   const SweepPoint& sweep_;
   const Model model_;
   const int dimension_;
-  const TrainingSettings settings_;
   const bool traced_;
   Vector initial_{};
   Vector baseline_theta_{}, eda_theta_{};
@@ -510,12 +624,14 @@ ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result,
   ArmSummary s;
   const auto baseline_at = std::find(spec.arms.begin(), spec.arms.end(), Arm::baseline);
   const int baseline = baseline_at == spec.arms.end() ? -1 : static_cast<int>(baseline_at - spec.arms.begin());
-  std::vector<double> epochs;
+  std::vector<double> epochs, epochs_run;
   std::int64_t finite_runs = 0;
   for (int seed = 0; seed < spec.seeds; ++seed) {
     if (!result.done[static_cast<size_t>(point) * spec.seeds + seed]) continue;
     const RunRecord& r = result.run(point, arm, seed);
     ++s.runs;
+    epochs_run.push_back(r.epochs_run);
+    s.trapped += r.trapped;
     if (r.success()) {
       ++s.successes;
       if (r.convergence_epoch >= 0) epochs.push_back(r.convergence_epoch);
@@ -555,13 +671,18 @@ ArmSummary summarize(const ExperimentSpec& spec, const ExperimentResult& result,
     s.convergence_median = quantile(epochs, 0.5);
     s.convergence_q75 = quantile(epochs, 0.75);
   }
+  if (!epochs_run.empty()) {
+    s.epochs_run_q25 = quantile(epochs_run, 0.25);
+    s.epochs_run_median = quantile(epochs_run, 0.5);
+    s.epochs_run_q75 = quantile(epochs_run, 0.75);
+  }
   if (baseline >= 0 && arm != baseline) s.mcnemar_p = mcnemar_exact_p(s.rescued, s.broken);
   return s;
 }
 
 ConvergenceCdf convergence_cdf(const ExperimentSpec& spec, const ExperimentResult& result) {
   const bool reflection = std::find(spec.arms.begin(), spec.arms.end(), Arm::reflection) != spec.arms.end();
-  const int last = reflection ? 2 * spec.epochs : spec.epochs;
+  const int last = spec.max_epochs() + (reflection ? spec.epochs_of(Arm::reflection) : 0);
   const int G = std::min(last + 1, 1001);
   ConvergenceCdf cdf;
   cdf.epochs.resize(G);

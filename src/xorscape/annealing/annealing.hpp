@@ -33,7 +33,8 @@ namespace xorscape::annealing {
 struct Temperature {
   double magnitude = 0.0;  // M = |l|_2
   double entropy = 0.0;    // H in bits
-  double imbalance = 0.0;  // I = ((H_max - H)/H_max)^2, in [0, 1]
+  double uncertainty = 0.0;  // u = (H_max - H)/H_max, in [0, 1] (the author's gate variable)
+  double imbalance = 0.0;  // I = u^2, in [0, 1]
   double temperature = 0.0;  // T = M I
 };
 Temperature temperature(std::span<const double> losses);
@@ -58,11 +59,37 @@ enum class Gate {
   always        // every epoch, s = constant_amplitude (the constant-noise control)
 };
 
+// What the temperature and imbalance gates compare with the threshold: T (or I), as the note
+// states, or u = (H_max - H)/H_max unsquared, as the author's code does (its amplitude stays
+// T base_noise = M u^2 base_noise).
+enum class GateVariable { temperature, uncertainty };
+std::string to_string(GateVariable variable);
+
 struct NoiseRule {
   Gate gate = Gate::none;
   double threshold = 0.1;
   double base_noise = 0.01;
   double constant_amplitude = 0.0;
+  GateVariable variable = GateVariable::temperature;
+};
+
+// The initial law of the parameters. Weights: the model's fan-in uniform law
+// U(-s/sqrt(fan_in), s/sqrt(fan_in)) or Normal(0, (s sigma)^2); biases: drawn with the weights by
+// the same law (the fan-in law only), zero, Normal(0, (s width)^2) or U(-s width, s width), where s
+// is the sweep point's init_scale. The default (fan-in, with the weights) is the model's own
+// initialise(), draw for draw. A non-empty `file` gives the first initialisation of seed i as
+// row i of `values` (restarts and error reflection still draw from the law).
+enum class WeightLaw { fan_in, normal };
+enum class BiasLaw { with_weights, zero, normal, uniform };
+struct InitLaw {
+  WeightLaw weights = WeightLaw::fan_in;
+  double weight_sigma = 0.5;
+  BiasLaw biases = BiasLaw::with_weights;
+  double bias_width = 0.0;
+  std::string file;            // where values came from (provenance)
+  std::vector<double> values;  // seeds x D, row-major; empty: draw
+  bool is_default() const { return weights == WeightLaw::fan_in && biases == BiasLaw::with_weights; }
+  std::string describe() const;  // e.g. "normal(0.5) weights, zero biases"
 };
 
 // Re-initialisation of a stuck run (the restart control). At every multiple of `window`
@@ -76,27 +103,53 @@ struct RestartRule {
   double init_scale = 1.0;
   // Draw re-initialisations like the first one: around a centre when it is not empty.
   std::span<const double> center{};
+  const InitLaw* law = nullptr;  // the law of re-initialisations (nullptr: the default law)
 };
 
-// The initial parameters: the model's fan-in uniform law with the given scale or, with a
-// non-empty center, center + U(-scale, scale) per parameter (scale is then a half-width).
+// The initial parameters: the law (InitLaw) with the given scale or, with a non-empty center,
+// center + U(-scale, scale) per parameter (scale is then a half-width).
 template <TrialModel Model>
 void initialise(const Model& model, typename Model::Vector& theta, RandomStream& rng, double scale,
-                std::span<const double> center) {
-  if (center.empty()) {
+                std::span<const double> center, const InitLaw* law = nullptr) {
+  if (!center.empty()) {
+    for (size_t k = 0; k < theta.size(); ++k) theta[k] = center[k] + rng.uniform(-scale, scale);
+    return;
+  }
+  if (law == nullptr || law->is_default()) {
     model.initialise(theta, rng, scale);
     return;
   }
-  for (size_t k = 0; k < theta.size(); ++k) theta[k] = center[k] + rng.uniform(-scale, scale);
+  for (size_t k = 0; k < theta.size(); ++k) {
+    const int i = static_cast<int>(k);
+    const bool bias = model.is_bias(i) && law->biases != BiasLaw::with_weights;
+    if (!bias) {
+      const double b = model.fan_in_bound(i, scale);
+      theta[k] = law->weights == WeightLaw::normal ? scale * law->weight_sigma * rng.normal() : rng.uniform(-b, b);
+    } else if (law->biases == BiasLaw::zero) {
+      theta[k] = 0.0;
+    } else if (law->biases == BiasLaw::normal) {
+      theta[k] = scale * law->bias_width * rng.normal();
+    } else {
+      theta[k] = rng.uniform(-scale * law->bias_width, scale * law->bias_width);
+    }
+  }
 }
 
 struct TrainingSettings {
   double learning_rate = 0.001;
-  int epochs = 5000;
+  int epochs = 5000;  // the budget: at most this many updates
   // Convergence epoch: the first epoch t such that at every epoch t' >= t up to the end
   // all cases are right and the mean loss is below converged_loss. "Epoch t" is the state
   // after t updates (t = 0 is the initialisation). -1 when the final state is not converged.
   double converged_loss = 0.01;
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // Adam
+  // Early stops (the author's rules), both checked on the loss of epoch t before update t+1 is
+  // taken, the run then ending at epoch t+1: the loss is below loss_floor (0: never); or the loss
+  // has not improved on the best so far by more than patience_delta for more than `patience`
+  // epochs in a row (0: never).
+  double loss_floor = 0.0;
+  int patience = 0;
+  double patience_delta = 1e-24;
 };
 
 // Per-epoch record of one run (t = 0..epochs; noise[t] is the norm injected in update t+1).
@@ -110,10 +163,13 @@ struct TrainingResult {
   double final_accuracy = 0.0;
   double final_loss = 0.0;
   int convergence_epoch = -1;  // see TrainingSettings::converged_loss
+  int epochs_run = 0;          // updates taken: the budget, or fewer after an early stop or divergence
+  std::array<double, 4> outputs{};  // per training case at the end
   int all_right_epoch = -1;    // first epoch after which all cases stay right (loss ignored)
   std::int64_t injections = 0;  // epochs whose noise gate opened
   double noise_norm = 0.0;      // sum over injections of |s eps|_2
   double noise_amplitude_sum = 0.0;  // sum over injections of s
+  double noise_variance_sum = 0.0;   // sum over injections of s^2
   int restarts = 0;
   // Noise drove a parameter beyond kDivergenceLimit in magnitude: the run stops there,
   // counts as a failure with accuracy 0, and its later trace entries hold -1.
@@ -146,11 +202,40 @@ struct SweepPoint {
   double base_noise = 0.01;
 };
 
+// How the constant-noise control matches its paired eda run: the same summed amplitude sum(s)
+// (its random walk then has at most eda's variance) or the same summed variance sum(s^2).
+enum class NoiseMatch { amplitude, variance };
+std::string to_string(NoiseMatch match);
+
 struct ExperimentSpec {
+  // The protocol the settings came from ("default" or "article") and the options given explicitly
+  // on top of it (provenance only: the settings themselves make the identity).
+  std::string protocol = "default";
+  std::string protocol_overrides;
   ModelKind model = ModelKind::two_relu;
   Architecture architecture{2, Activation::sigmoid, Activation::sigmoid};  // for ModelKind::network
   Dataset data = dataset_by_name("xor-centered");
   int epochs = 5000;
+  // Per-arm budgets and patience, indexed by Arm (-1: epochs; -1: patience).
+  std::array<int, kArmCount> arm_epochs{-1, -1, -1, -1, -1, -1, -1};
+  std::array<int, kArmCount> arm_patience{-1, -1, -1, -1, -1, -1, -1};
+  int patience = 0;  // for the arms without their own
+  double patience_delta = 1e-24;
+  double loss_floor = 0.0;
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+  GateVariable gate_variable = GateVariable::temperature;
+  bool inclusive_cut = false;  // an output exactly at the class cut counts as the high class
+  double trap_tolerance = 1e-9;  // a run is trapped when every final output is this close to the cut
+  NoiseMatch noise_match = NoiseMatch::amplitude;
+  InitLaw init;
+  // Seed stream: 0 is the stream of every earlier file; another value gives fresh, independent
+  // initialisations and noise (a sweep's best point is replicated on stream 1).
+  std::uint64_t stream = 0;
+  // A sweep's best point (the highest success rate of best_arm) is replicated on replicate_seeds
+  // fresh initialisations of stream replicate_stream (0: no replication).
+  int replicate_seeds = 0;
+  std::uint64_t replicate_stream = 1;
+  Arm best_arm = Arm::eda;
   double converged_loss = 0.01;
   int restart_window = 200;
   double restart_tolerance = 1e-3;
@@ -164,6 +249,11 @@ struct ExperimentSpec {
   std::uint64_t seed = 1;
   int traces = 0;  // per-epoch traces for seed indices 0..traces-1 of every arm and point
   int dimension() const;
+  int epochs_of(Arm arm) const { return arm_epochs[static_cast<int>(arm)] < 0 ? epochs : arm_epochs[static_cast<int>(arm)]; }
+  int patience_of(Arm arm) const {
+    return arm_patience[static_cast<int>(arm)] < 0 ? patience : arm_patience[static_cast<int>(arm)];
+  }
+  int max_epochs() const;  // the longest budget of any arm run (the traces' length - 1)
   int traced() const { return traces < seeds ? traces : seeds; }
   // The D parameter names (TwoReluModel's, or the network's in the paper's order).
   std::vector<std::string> parameter_names() const;
@@ -210,6 +300,8 @@ struct RunRecord {
   FailureKind failure = FailureKind::none;
   std::int32_t dead_points = 0;  // misclassified cases where every hidden pre-activation <= 0
   std::int32_t parameter_count = 0;  // parameters of the final predictor (reflection: both models + gate)
+  std::int32_t epochs_run = 0;  // updates taken (reflection: base run plus second phase when it ran)
+  bool trapped = false;  // every final output within trap_tolerance of the class cut
   bool success() const { return failure == FailureKind::none; }
 };
 
@@ -255,6 +347,11 @@ struct ArmSummary {
   double convergence_q25 = std::numeric_limits<double>::quiet_NaN();
   double convergence_median = std::numeric_limits<double>::quiet_NaN();
   double convergence_q75 = std::numeric_limits<double>::quiet_NaN();
+  // The author's "convergence time": epochs run, over all runs (failures included).
+  double epochs_run_q25 = std::numeric_limits<double>::quiet_NaN();
+  double epochs_run_median = std::numeric_limits<double>::quiet_NaN();
+  double epochs_run_q75 = std::numeric_limits<double>::quiet_NaN();
+  std::int64_t trapped = 0;  // runs whose final outputs all lie within trap_tolerance of the cut
   std::array<std::int64_t, 5> accuracy_histogram{};  // final accuracy 0, 25, 50, 75, 100 %
   // Against the paired baseline runs (0 and NaN when the arm is baseline or baseline was not run).
   std::int64_t rescued = 0, broken = 0;

@@ -79,6 +79,12 @@ void write_runs(const h5::Group& holder, const ExperimentResult& r) {
                             "see the root attribute convergence_epoch_definition; -1: not converged");
   write_field<std::int32_t>(runs, "all_right_epoch", r, [](R v) { return v.all_right_epoch; }, pas,
                             "first epoch after which all four cases stay right (loss ignored); -1: never");
+  write_field<std::int32_t>(runs, "epochs_run", r, [](R v) { return v.epochs_run; }, pas,
+                            "updates taken: the arm's budget, or fewer after an early stop (loss floor, patience) or "
+                            "divergence; reflection: base run plus second phase (the author's convergence time)");
+  write_field<std::int32_t>(runs, "trapped", r, [](R v) { return static_cast<std::int32_t>(v.trapped); }, pas,
+                            "1 when every final output lies within trap_tolerance of the class cut (the uniform-loss "
+                            "trap, whatever the rounding of its accuracy label)");
   write_field<std::int64_t>(runs, "injections", r, [](R v) { return v.injections; }, pas,
                             "epochs in which noise was added");
   write_field<double>(runs, "noise_norm", r, [](R v) { return v.noise_norm; }, pas,
@@ -114,6 +120,37 @@ void write_traces(const h5::Group& holder, const ExperimentResult& r) {
   traces.write("temperature", r.trace_temperature, {axes, "T = M I at epoch t"});
   traces.write("noise", r.trace_noise, {axes, "norm of the noise added in update t+1 (0: none)"});
   traces.write("parameters", r.trace_parameters, {{x.point, x.arm, x.trace, x.epoch, x.parameter}, "parameters at epoch t"});
+}
+
+// The protocol and every setting it covers, as root attributes and per-arm budgets over arm_names.
+void write_protocol(const h5::Group& root, const ExperimentSpec& spec) {
+  root.set_attribute("protocol", spec.protocol);
+  root.set_attribute("protocol_overrides", spec.protocol_overrides);
+  root.set_attribute("init_law", spec.init.describe());
+  root.set_attribute("init_weights", std::string(spec.init.weights == WeightLaw::fan_in ? "fan-in" : "normal"));
+  root.set_attribute("init_weight_sigma", spec.init.weight_sigma);
+  const char* biases[] = {"with-weights", "zero", "normal", "uniform"};
+  root.set_attribute("init_biases", std::string(biases[static_cast<int>(spec.init.biases)]));
+  root.set_attribute("init_bias_width", spec.init.bias_width);
+  root.set_attribute("init_file", spec.init.file);
+  root.set_attribute("adam_beta1", spec.beta1);
+  root.set_attribute("adam_beta2", spec.beta2);
+  root.set_attribute("adam_epsilon", spec.epsilon);
+  root.set_attribute("gate_variable", to_string(spec.gate_variable));
+  root.set_attribute("success_cut", std::string(spec.inclusive_cut ? ">=" : ">"));
+  root.set_attribute("loss_floor", spec.loss_floor);
+  root.set_attribute("patience_delta", spec.patience_delta);
+  root.set_attribute("trap_tolerance", spec.trap_tolerance);
+  root.set_attribute("constant_noise_match", to_string(spec.noise_match));
+  root.set_attribute("stream", static_cast<std::int64_t>(spec.stream));
+  std::vector<double> budgets, patience;
+  for (Arm a : spec.arms) {
+    budgets.push_back(spec.epochs_of(a));
+    patience.push_back(spec.patience_of(a));
+  }
+  root.write("arm_epochs", budgets, {{"arm_names"}, "epoch budget of each arm (--epochs, --arm-epochs)"});
+  root.write("arm_patience", patience,
+             {{"arm_names"}, "early stop after more than this many epochs without improvement (0: never)"});
 }
 
 // Root attributes: the model and its network description, the run settings, the center.
@@ -179,6 +216,14 @@ const SummaryField kSummaryFields[] = {
      "median convergence epoch among successes; -1: none"},
     {"convergence_q75", [](const ArmSummary& s) { return s.convergence_q75; },
      "third quartile of the convergence epoch among successes; -1: none"},
+    {"epochs_run_q25", [](const ArmSummary& s) { return s.epochs_run_q25; },
+     "first quartile of epochs run over all runs, failures included (the author's convergence time)"},
+    {"epochs_run_median", [](const ArmSummary& s) { return s.epochs_run_median; },
+     "median of epochs run over all runs, failures included (the author's convergence time)"},
+    {"epochs_run_q75", [](const ArmSummary& s) { return s.epochs_run_q75; },
+     "third quartile of epochs run over all runs, failures included"},
+    {"trapped", [](const ArmSummary& s) { return static_cast<double>(s.trapped); },
+     "runs whose final outputs all lie within trap_tolerance of the class cut"},
     {"rescued", [](const ArmSummary& s) { return static_cast<double>(s.rescued); }, "paired baseline failed, this arm succeeded"},
     {"broken", [](const ArmSummary& s) { return static_cast<double>(s.broken); }, "paired baseline succeeded, this arm failed"},
     {"mcnemar_p", [](const ArmSummary& s) { return s.mcnemar_p; },
@@ -216,8 +261,11 @@ void write_summary(const h5::Group& root, const ExperimentSummary& summary) {
     histogram.insert(histogram.end(), s.accuracy_histogram.begin(), s.accuracy_histogram.end());
   group.write("accuracy_histogram", std::span<const std::int64_t>(histogram),
               {{"/point", "/arm_names", "/final_accuracy"}, "runs ending at 0, 25, 50, 75, 100 % accuracy"});
-  // A 2-D table (row point * arms + arm), so that gnuplot reads it through xorscape-export.
+  // 2-D tables (row point * arms + arm), so that gnuplot reads them through xorscape-export.
   root.write_scale("point_arm", iota(summary.arms.size()), {"row of the CDF: point * number of arms + arm"});
+  const std::vector<double> table(histogram.begin(), histogram.end());
+  group.write("accuracy_histogram_table", table,
+              {{"/point_arm", "/final_accuracy"}, "accuracy_histogram as rows point * arms + arm (for gnuplot)"});
   root.write_scale("cdf_epoch", summary.cdf.epochs, {"epochs at which the CDF is given"});
   group.write("convergence_cdf", summary.cdf.fraction,
               {{"/point_arm", "/cdf_epoch"},
@@ -280,6 +328,7 @@ void write_experiment(const h5::Group& root, const ExperimentSpec& spec, const E
                       const ExperimentSummary& summary) {
   write_description(root, spec);
   write_scales(root, spec, result, false);
+  write_protocol(root, spec);
   // Index coordinates of the arm and parameter axes (the files before the scales moved to the root had them).
   root.write("arm_index", iota(result.arms), {{"arm_names"}, "position of each arm in --arms"});
   root.write("parameter_index", iota(result.dimension), {{"parameter_names"}, "position in the parameter vector"});
@@ -288,6 +337,34 @@ void write_experiment(const h5::Group& root, const ExperimentSpec& spec, const E
   write_summary(root, summary);
   write_traces(root, result);
   write_rescue_example(root, spec, result, summary.rescue);
+}
+
+void write_replication(const h5::Group& root, const ExperimentSpec& spec, const ExperimentResult& sweep,
+                       int best_point, const ExperimentSpec& replica_spec, const ExperimentResult& replica) {
+  const h5::Group group = root.create_group("replication");
+  group.set_attribute("best_point", static_cast<std::int64_t>(best_point));
+  group.set_attribute("points_searched", static_cast<std::int64_t>(spec.points.size()));
+  group.set_attribute("best_arm", to_string(spec.best_arm));
+  group.set_attribute("stream", static_cast<std::int64_t>(replica_spec.stream));
+  group.set_attribute("seeds", static_cast<std::int64_t>(replica_spec.seeds));
+  group.set_attribute("meaning", std::string("the sweep point with the highest success rate of best_arm (the maximum of "
+                                             "points_searched points, biased upwards), run again on fresh seeds"));
+  std::vector<double> sweep_rate;
+  for (int a = 0; a < sweep.arms; ++a) sweep_rate.push_back(summarize(spec, sweep, best_point, a).success_rate);
+  group.write("sweep_success_rate", sweep_rate, {{"/arm_names"}, "success rate at the best point in the sweep itself"});
+  for (const SummaryField& field : kSummaryFields) {
+    std::vector<double> v;
+    for (int a = 0; a < replica.arms; ++a) {
+      const double value = field.get(summarize(replica_spec, replica, 0, a));
+      v.push_back(std::isnan(value) ? kMissing : value);
+    }
+    group.write(field.name, v, {{"/arm_names"}, std::string(field.meaning) + " (replication)"});
+  }
+  group.write_scale("seed_index", iota(replica.seeds), {"replication initialisation i: stream (seed, i, stream)"});
+  std::vector<std::int32_t> success(replica.runs.size());
+  for (size_t i = 0; i < success.size(); ++i) success[i] = replica.runs[i].success();
+  group.write("success", std::span<const std::int32_t>(success),
+              {{"/arm_names", "seed_index"}, "1 when the replication run ended with all four cases right"});
 }
 
 void write_state(const h5::Group& state, const ExperimentSpec& spec, const ExperimentResult& result) {
@@ -301,7 +378,7 @@ void read_state(const h5::Group& state, ExperimentResult& r) {
   auto ints = [&](const std::string& n) { return state.read_ints(n); };
   const auto accuracy = doubles("runs/accuracy"), loss = doubles("runs/loss"), noise = doubles("runs/noise_norm");
   const auto conv = ints("runs/convergence_epoch"), right = ints("runs/all_right_epoch"),
-             inj = ints("runs/injections"), restarts = ints("runs/restarts"), kind = ints("runs/failure_kind"),
+             inj = ints("runs/injections"), ran = ints("runs/epochs_run"), trapped = ints("runs/trapped"), restarts = ints("runs/restarts"), kind = ints("runs/failure_kind"),
              dead = ints("runs/dead_points"), count = ints("runs/parameter_count"), done = ints("runs/done");
   auto initial = doubles("runs/initial_parameters"), final = doubles("runs/final_parameters");
   if (accuracy.size() != r.runs.size() || done.size() != r.done.size() || initial.size() != r.initial_parameters.size() ||
@@ -315,6 +392,8 @@ void read_state(const h5::Group& state, ExperimentResult& r) {
     x.convergence_epoch = static_cast<std::int32_t>(conv[i]);
     x.all_right_epoch = static_cast<std::int32_t>(right[i]);
     x.injections = inj[i];
+    x.epochs_run = static_cast<std::int32_t>(ran[i]);
+    x.trapped = trapped[i] != 0;
     x.restarts = static_cast<std::int32_t>(restarts[i]);
     x.failure = static_cast<FailureKind>(kind[i]);
     x.dead_points = static_cast<std::int32_t>(dead[i]);

@@ -20,6 +20,11 @@ namespace xorscape::annealing {
 void write_experiment(const h5::Group& root, const ExperimentSpec& spec, const ExperimentResult& result,
                       const ExperimentSummary& summary);
 
+// The replication of a sweep's best point (group /replication): which point, how many were
+// searched, the sweep's rate there and the replication's summary per arm on its fresh seeds.
+void write_replication(const h5::Group& root, const ExperimentSpec& spec, const ExperimentResult& sweep,
+                       int best_point, const ExperimentSpec& replica_spec, const ExperimentResult& replica);
+
 // The checkpoint state (group /state of OUTPUT.checkpoint.h5): the groups runs/ and traces/ of
 // the output layout with their own scales; runs/done says which units are done.
 void write_state(const h5::Group& state, const ExperimentSpec& spec, const ExperimentResult& result);

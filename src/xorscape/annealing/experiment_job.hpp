@@ -10,6 +10,11 @@
 #include "xorscape/core/run_control.hpp"
 #include "xorscape/io/h5.hpp"
 
+// The best point of a sweep: the first point with the highest success rate of spec.best_arm.
+namespace xorscape::annealing {
+int best_point(const ExperimentSpec& spec, const ExperimentResult& result);
+}
+
 namespace xorscape::annealing {
 
 class ExperimentJob {
@@ -33,10 +38,19 @@ class ExperimentJob {
 
   const ExperimentSpec& spec() const { return spec_; }
   const ExperimentResult& result() const { return result_; }
+  // The replication of a sweep's best point, once the sweep is done (spec().replicate_seeds > 0).
+  bool replicates() const { return spec_.replicate_seeds > 0; }
+  int best_point() const { return best_point_; }
+  const ExperimentSpec& replica_spec() const { return replica_spec_; }
+  const ExperimentResult& replica() const { return replica_; }
 
  private:
+  void start_replication(int best_point);
   ExperimentSpec spec_;
   ExperimentResult result_;
+  int best_point_ = -1;
+  ExperimentSpec replica_spec_;
+  ExperimentResult replica_;
   std::int64_t stop_after_ = 0;
 };
 

@@ -3,6 +3,7 @@
 // TrialModel concept below (so the six-parameter inner loop of the two-ReLU model inlines and
 // allocates nothing).
 #include <array>
+#include <cmath>
 #include <concepts>
 #include <ranges>
 #include <span>
@@ -30,6 +31,8 @@ double class_cut(const Dataset& data);
 //   right(output, target)                   classification: output above the cut means class "high"
 //   dead(theta, x1, x2)                     every hidden pre-activation <= 0 (the case sends no gradient)
 //   initialise(theta, rng, scale)           the model's own initial law (fan-in uniform)
+//   is_bias(k), fan_in_bound(k, scale)      parameter k is a bias; its fan-in uniform half-width
+//   set_inclusive_cut(bool)                 an output exactly at the cut counts as the high class
 template <class M>
 concept TrialModel =
     std::ranges::contiguous_range<typename M::Vector> &&
@@ -44,6 +47,8 @@ concept TrialModel =
       { model.right(x, x) } -> std::convertible_to<bool>;
       { model.dead(fixed, x, x) } -> std::convertible_to<bool>;
       model.initialise(theta, rng, x);
+      { model.is_bias(c) } -> std::convertible_to<bool>;
+      { model.fan_in_bound(c, x) } -> std::convertible_to<double>;
     };
 
 // y = ReLU(w0 . x + b0) + ReLU(w1 . x + b1), the model of the annealing articles.
@@ -92,17 +97,24 @@ class TwoReluModel {
     const double z1 = theta[3] * x1 + theta[4] * x2 + theta[5];
     return (z0 > 0.0 ? z0 : 0.0) + (z1 > 0.0 ? z1 : 0.0);
   }
-  bool right(double output, double target) const { return (output > cut_) == (target > cut_); }
+  bool right(double output, double target) const {
+    return (inclusive_ ? output >= cut_ : output > cut_) == (target > cut_);
+  }
+  double cut() const { return cut_; }
+  void set_inclusive_cut(bool inclusive) { inclusive_ = inclusive; }
   bool dead(const Vector& theta, double x1, double x2) const {
     return theta[0] * x1 + theta[1] * x2 + theta[2] <= 0.0 && theta[3] * x1 + theta[4] * x2 + theta[5] <= 0.0;
   }
   // Fan-in uniform: every weight and bias from U(-scale/sqrt(2), scale/sqrt(2)).
   void initialise(Vector& theta, RandomStream& rng, double scale) const;
+  bool is_bias(int k) const { return k % 3 == 2; }
+  double fan_in_bound(int, double scale) const { return scale / std::sqrt(2.0); }
 
  private:
   std::array<Example, 4> examples_{};
   int n_ = 0;
   double cut_ = 0.5;
+  bool inclusive_ = false;
 };
 
 // The foundation's 2 -> n_h -> 1 network (XorLoss; sigmoid by default) as a trial model.
@@ -119,7 +131,11 @@ class NetworkModel {
 
   double evaluate(const Vector& theta, double* losses, double* outputs, Vector& gradient) const;
   double output(const Vector& theta, double x1, double x2) const { return loss_.output(theta, x1, x2); }
-  bool right(double output, double target) const { return (output > cut_) == (target > cut_); }
+  bool right(double output, double target) const {
+    return (inclusive_ ? output >= cut_ : output > cut_) == (target > cut_);
+  }
+  double cut() const { return cut_; }
+  void set_inclusive_cut(bool inclusive) { inclusive_ = inclusive; }
   // ReLU hidden units only: every hidden pre-activation <= 0, so this case sends no gradient.
   // Always false for sigmoid and tanh hidden units.
   bool dead(const Vector& theta, double x1, double x2) const;
@@ -127,11 +143,19 @@ class NetworkModel {
   // U(-scale/sqrt(2), scale/sqrt(2)), hidden->output weights and output bias from
   // U(-scale/sqrt(n_h), scale/sqrt(n_h)).
   void initialise(Vector& theta, RandomStream& rng, double scale) const;
+  bool is_bias(int k) const {
+    const ParameterLayout& L = loss_.layout();
+    return (k >= L.b1(0) && k < L.w2(0)) || k == L.b2();
+  }
+  double fan_in_bound(int k, double scale) const {
+    return scale / std::sqrt(k < loss_.layout().w2(0) ? 2.0 : static_cast<double>(loss_.layout().n_hidden()));
+  }
 
  private:
   XorLoss loss_;
   std::vector<int> cases_;
   double cut_ = 0.5;
+  bool inclusive_ = false;
   mutable std::vector<double> case_gradient_;
 };
 
