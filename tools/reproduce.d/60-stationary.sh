@@ -2,9 +2,9 @@
 # Stationary-point census of the regularised tanh XOR network (Coetzee & Stonick, "488 solutions"):
 # the paper's problem (8 parameters, summed error, mu = 0.05), the variants that settle the
 # ambiguities (output bias, mean error), and the sigmoid network of the dissecting paper.
-# Quick default: until complete with fewer quiet trials (said below; ~2-3 min on 2 cores); FULL=1: 1000 quiet trials
+# Quick default: until complete with fewer quiet trials (said below); FULL=1: 1000 quiet trials
 # (resumable: a second run continues; files already complete or at their budget are kept).
-# seconds: 150 1500
+# seconds: 240 900
 set -euo pipefail
 T="$BIN/xorscape-stationary"
 threads=$(nproc)
