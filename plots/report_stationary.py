@@ -41,6 +41,13 @@ def load(path):
         d["dimension"] = int(f["problem"].attrs["dimension"])
         d["reduction"] = attribute(f["problem"], "reduction")
         d["probability"] = f["classes/probability"][()]
+        d["orbit"] = f["classes/orbit_size"][()]
+        d["morse_sum"] = int(s["morse_sum"]) if "morse_sum" in s else int(
+            np.sum(d["orbit"] * np.where(d["index"] % 2 == 0, 1, -1)))
+        d["completeness"] = attribute(f["summary"], "completeness") if "completeness" in s else "not recorded"
+        d["degenerate"] = int(s["degenerate_classes"]) if "degenerate_classes" in s else int(np.sum(d["lam"] < 1e-6))
+        d["at_least_half"] = (f["summary/classes_classifying_at_least_ties_half"][()]
+                              if "summary/classes_classifying_at_least_ties_half" in f else None)
         d["last_new"] = int(s["last_new_class_trial"]) if "last_new_class_trial" in s else (
             int(np.argmax(d["discovery"] == d["discovery"][-1])) + 1 if len(d["discovery"]) else 0)
     return d
@@ -82,6 +89,22 @@ def full_symmetry_orbits(path):
     return count, orbit
 
 
+def morse_rows(m, cmd):
+    """The completeness check of the census and why the paper's 61 classes x 8 cannot be complete."""
+    row("completeness: Morse sum sum(orbit size x (-1)^index) over all classes (1 for a complete census "
+        "of a coercive Morse function; no degenerate class)", "not computed",
+        f"{m['morse_sum']} ({m['completeness']}; {m['degenerate']} degenerate classes)", cmd,
+        yes_no(m["morse_sum"] == 1 and m["completeness"] == "complete"))
+    origin = [c for c in range(len(m["orbit"])) if m["orbit"][c] == 1]
+    odd = int(np.sum(m["orbit"] % 8 != 0))
+    row("61 classes x 8 = 488 points cannot be a complete census: with every orbit of size 8 the Morse "
+        "sum is a multiple of 8, never 1; the origin is a stationary point of every reading "
+        "(grad E = 0 there by symmetry) and its own one-point orbit",
+        "61 classes, 488 = 61 x 8 solutions", f"{len(origin)} one-point orbit(s) (the origin), {odd} classes "
+        f"with orbits other than 8; {m['solutions']} points, Morse sum {m['morse_sum']}", cmd,
+        yes_no(m["morse_sum"] == 1 and len(origin) >= 1))
+
+
 def yes_no(ok, partly=False):
     return "yes" if ok else ("partly" if partly else "no")
 
@@ -106,14 +129,19 @@ def main():
     row("solutions (class sizes summed; the paper assumes 8 per class)", "488 (136 minima)",
         f"{m['solutions']} ({m['minimum_solutions']} minima; the origin is a class of one point)", cmd,
         yes_no(m["solutions"] == 488 and m["minimum_solutions"] == 136))
-    # Table 2: columns 25, 50, 75, 100 % are indices 1..4 of classes_classifying_at_least.
-    for r, kind in enumerate(["minimum", "saddle"]):
-        ours = [int(v) for v in m["at_least"][r][1:]]
-        paper = PAPER_TABLE2[kind]
-        matches = sum(a == b for a, b in zip(ours, paper))
-        row(f"Table 2, {kind} classes classifying >= 25/50/75/100 %", "/".join(map(str, paper)),
-            "/".join(map(str, ours)) + f" (origin: 0 % - its outputs are all 0)" * (kind == "minimum"),
-            cmd, yes_no(matches == 4, matches >= 2))
+    morse_rows(m, cmd)
+    # Table 2: columns 25, 50, 75, 100 % are indices 1..4 of classes_classifying_at_least; both
+    # ways of scoring the origin (all four outputs exactly at the midpoint 0).
+    tables = [("origin at 0 %: undecided outputs wrong", m["at_least"])]
+    if m["at_least_half"] is not None:
+        tables.append(("origin at 50 %: undecided outputs half right, as the paper must count it", m["at_least_half"]))
+    for how, table in tables:
+        for r, kind in enumerate(["minimum", "saddle"]):
+            ours = [int(v) for v in table[r][1:]]
+            paper = PAPER_TABLE2[kind]
+            matches = sum(a == b for a, b in zip(ours, paper))
+            row(f"Table 2, {kind} classes classifying >= 25/50/75/100 % ({how})", "/".join(map(str, paper)),
+                "/".join(map(str, ours)), cmd, yes_no(matches == 4, matches >= 2))
     worst = float(np.max(m["g_ext"])) if len(m["g_ext"]) else float("nan")
     row("every class confirmed: ||grad E||_1 in long double after polishing; smallest |Hessian eigenvalue|",
         "< 1e-10; non-singular", f"max {worst:.1e}; min |lambda| {float(np.min(m['lam'])):.3g}", cmd,
@@ -124,7 +152,8 @@ def main():
         "not reported", f"{orbits} orbits ({minima_orbits} of minima, {orbits - minima_orbits} of saddles); distinct loss values "
         f"{len(np.unique(np.round(m['loss'], 6)))}", cmd, "n/a")
     for name, what in [("stationary-tanh-output-bias", "with output bias (9 parameters)"),
-                       ("stationary-tanh-mean", "with the mean instead of the summed error")]:
+                       ("stationary-tanh-mean", "with the mean instead of the summed error"),
+                       ("stationary-tanh-half-sum", "with half the summed error")]:
         path = os.path.join(out, name + ".h5")
         if not os.path.exists(path):
             continue
@@ -132,8 +161,20 @@ def main():
         t2 = "; Table 2 minima " + "/".join(str(int(x)) for x in v["at_least"][0][1:]) + \
              ", saddles " + "/".join(str(int(x)) for x in v["at_least"][1][1:])
         row(f"variant {what}: classes (minima + saddles)", "61 (17 + 44); Table 2 4/20 at 75 %, 4/0 at 100 %",
-            f"{v['classes']} ({v['minima']} + {v['saddles']}){t2}; last new class at trial {v['last_new']} of {int(v['trials'])}",
+            f"{v['classes']} ({v['minima']} + {v['saddles']}){t2}; last new class at trial {v['last_new']} of {int(v['trials'])}; "
+            f"Morse sum {v['morse_sum']} ({v['completeness']})",
             v["command"], "no")
+    matching = []
+    for name, what in [("stationary-tanh-paper", "summed error"), ("stationary-tanh-output-bias", "output bias"),
+                       ("stationary-tanh-mean", "mean error"), ("stationary-tanh-half-sum", "half-sum error")]:
+        path = os.path.join(out, name + ".h5")
+        if os.path.exists(path):
+            v = load(path)
+            cols = [int(v["at_least"][r][k]) for r in (0, 1) for k in (3, 4)]
+            matching.append(f"{what}: {cols[0]}/{cols[1]} minima, {cols[2]}/{cols[3]} saddles"
+                            + (" (matches)" if cols == [4, 4, 20, 0] else ""))
+    row("which reading matches Table 2's 75 % and 100 % columns (minima 4/4, saddles 20/0)", "4/4, 20/0",
+        "; ".join(matching), cmd, yes_no(any("matches" in x for x in matching)))
     path = os.path.join(out, "stationary-sigmoid.h5")
     if os.path.exists(path):
         s = load(path)

@@ -231,6 +231,10 @@ bad stationary "--distinct"   --distinct 0 -o out.h5
 bad stationary "--radius"     --radius -1 -o out.h5
 bad stationary "--radius"     --radius 1e308 -o out.h5
 bad stationary "--regularise" --regularise biases -o out.h5
+bad stationary "--complete-after" --complete-after -1 -o out.h5
+bad stationary "--inner-radius" --inner-radius -0.5 -o out.h5
+bad stationary "--inner-radius" --inner-radius nan -o out.h5
+bad stationary "--degenerate" --degenerate -1e-6 -o out.h5
 
 # export (writes nothing)
 bad export "file"        no-such.h5 /x

@@ -38,6 +38,10 @@ expect_status 2 "--radius" "$TOOL" --radius 1e160 -o "$o"
 expect_status 2 "--solves" "$TOOL" --homotopy no --solves 0 -o "$o"
 expect_status 2 "--solves" "$TOOL" --solves 2000000000 -o "$o"
 expect_status 2 "--homotopy" "$TOOL" --homotopy sometimes -o "$o"
+expect_status 2 "--complete-after" "$TOOL" --complete-after -3 -o "$o"
+expect_status 2 "--inner-radius" "$TOOL" --inner-radius inf -o "$o"
+expect_status 2 "--inner-radius" "$TOOL" --inner-radius 1000 -o "$o"
+expect_status 2 "--degenerate" "$TOOL" --degenerate nan -o "$o"
 expect_status 2 "--output" "$TOOL" -o "$tmp/no/such/folder/x.h5"
 expect_status 2 "--bogus" "$TOOL" --bogus
 expect_status 2 "--resume" "$TOOL" --resume --starts 3 -o "$tmp/nothing.h5"
@@ -116,6 +120,33 @@ sys.exit(0 if ok else 1)
 PYEOF
 # The checkpoint contract: long enough to be interrupted between periodic checkpoints.
 kill_resume census 6 "$TOOL" --output-bias no --solves 3 --seed 5 --starts 160 --threads 1
+# The stopping rule: the 2-1-1 census completes (Morse sum 1) long before its budget; it stops at the
+# same multiple of 32 trials when killed and resumed.
+kill_resume census_rule 8 "$TOOL" --n-hidden 1 --solves 3 --seed 5 --starts 20000 --complete-after 1500 --threads 1
+"$PY" - "$tmp/census_rule_whole.h5" <<'PYEOF' || { echo "FAIL: the stopping rule did not end the 2-1-1 census complete"; fail=1; }
+import sys, h5py
+with h5py.File(sys.argv[1]) as f:
+    s = f["summary"].attrs
+    trials, last = int(s["trials"]), int(s["last_new_class_trial"])
+    ok = (s["completeness"] == "complete" and int(s["morse_sum"]) == 1 and trials % 32 == 0 and trials < 20000
+          and 1500 <= trials - last < 1500 + 32 and int(s["degenerate_classes"]) == 0)
+    # The Morse sum from the classes themselves.
+    ok &= int((f["classes/orbit_size"][()] * (-1) ** f["classes/index"][()]).sum()) == 1
+sys.exit(0 if ok else 1)
+PYEOF
+# An ill-posed reading (biases unregularised: the output bias drifts along flat directions): reported
+# as such after --complete-after trials, without Table 2.
+"$TOOL" --regularise weights --solves 3 --seed 5 --starts 2000 --complete-after 32 -o "$tmp/ill.h5" > "$tmp/ill.txt" 2>/dev/null ||
+  { echo "FAIL: --regularise weights census"; fail=1; }
+grep -q '^completeness: ILL-POSED: ' "$tmp/ill.txt" || { echo "FAIL: no ILL-POSED line: $(grep completeness "$tmp/ill.txt")"; fail=1; }
+grep -q 'classifying at least' "$tmp/ill.txt" && { echo "FAIL: an ill-posed census printed Table 2"; fail=1; }
+"$PY" -c "import h5py,sys; s=h5py.File(sys.argv[1])['summary'].attrs; sys.exit(0 if s['completeness'] == 'ill-posed' and s['trials'] == 32 and 2 * s['degenerate_classes'] >= s['classes'] else 1)" "$tmp/ill.h5" ||
+  { echo "FAIL: ill.h5 does not say ill-posed after 32 trials"; fail=1; }
+# A budget too small for the rule: the file and the summary say incomplete, with the sum.
+"$TOOL" --solves 3 --seed 5 --starts 8 -o "$tmp/inc.h5" > "$tmp/inc.txt" 2>/dev/null || { echo "FAIL: 8-trial census"; fail=1; }
+grep -q '^completeness: INCOMPLETE after 8 trials: Morse sum ' "$tmp/inc.txt" || { echo "FAIL: no INCOMPLETE line: $(grep completeness "$tmp/inc.txt")"; fail=1; }
+"$PY" -c "import h5py,sys; sys.exit(0 if h5py.File(sys.argv[1])['summary'].attrs['completeness'] == 'incomplete' else 1)" "$tmp/inc.h5" ||
+  { echo "FAIL: inc.h5 does not say incomplete"; fail=1; }
 
 # Every plot script renders a non-empty image from a small file.
 "$PY" "$SRC/plots/stationary_figure2.py" "$tmp/t1.h5" -o "$tmp/fig2" >/dev/null || { echo "FAIL: stationary_figure2.py"; fail=1; }

@@ -254,6 +254,8 @@ Census constructed_census() {
     k.index = indices[c];
     k.classified = classified[c];
     k.orbit_size = orbits[c];
+    // Undecided cases counted half: the origin (all four outputs at the midpoint) at 50 %.
+    k.classified_ties_half = c == 0 ? 0.5 : classified[c];
     census.classes.push_back(k);
   }
   census.discovery = {1, 3, 4, 4};
@@ -278,6 +280,47 @@ TEST_CASE("summarise counts the kinds, the solutions and the paper's Table 2 of 
   CHECK(s.exactly[0] == Row{1, 0, 0, 0, 1});
   CHECK(s.exactly[1] == Row{0, 0, 1, 0, 0});
   CHECK(s.exactly[2] == Row{0, 1, 0, 0, 0});
+}
+
+TEST_CASE("summarise gives the Morse sum, the completeness verdict and Table 2 with the origin at 50 %") {
+  Census census = constructed_census();
+  CensusSummary s = summarise(census, 8);
+  // 1 (origin) + 8 (minimum) - 8 (index-1 saddle) + 4 (index 8, even) = 5: not a complete census.
+  CHECK(s.morse_sum == 5);
+  CHECK(s.degenerate_classes == 0);
+  CHECK(s.completeness == "incomplete");
+  using Row = std::array<std::int64_t, 5>;
+  CHECK(s.at_least_ties_half[0] == Row{2, 2, 2, 1, 1});
+  CHECK(s.exactly_ties_half[0] == Row{0, 0, 1, 0, 1});
+  CHECK(s.at_least_ties_half[1] == s.at_least[1]);
+  // A census that passes the check: the origin, a minimum pair and a saddle pair (1 + 2 - 2 = 1).
+  census.classes.pop_back();
+  census.classes[1].orbit_size = 2;
+  census.classes[2].orbit_size = 2;
+  census.discovery = {1, 3, 3, 3};
+  s = summarise(census, 8);
+  CHECK(s.morse_sum == 1);
+  CHECK(s.completeness == "complete");
+  // The last new class at trial 2 of 4: 2 trials without a new class.
+  CHECK(s.last_new_class == 2);
+  CHECK(summarise(census, 8, 3).completeness == "incomplete");
+  CHECK(summarise(census, 8, 2).completeness == "complete");
+  census.classes[0].degenerate = true;
+  census.classes[2].degenerate = true;
+  s = summarise(census, 8);
+  CHECK(s.degenerate_classes == 2);
+  CHECK(s.completeness == "ill-posed");  // two of three classes degenerate
+  census.classes[0].degenerate = false;
+  CHECK(summarise(census, 8).completeness == "incomplete");  // one degenerate class: no Morse identity
+}
+
+TEST_CASE("completeness_of: complete needs the Morse sum 1, no degenerate class and the quiet trials") {
+  CHECK(completeness_of(1, 0, 49, 1000, 1000) == "complete");
+  CHECK(completeness_of(1, 0, 49, 999, 1000) == "incomplete");
+  CHECK(completeness_of(-7, 0, 48, 5000, 1000) == "incomplete");
+  CHECK(completeness_of(1, 1, 49, 5000, 1000) == "incomplete");
+  CHECK(completeness_of(3, 25, 50, 0, 1000) == "ill-posed");
+  CHECK(completeness_of(0, 0, 0, 0, 0) == "incomplete");
 }
 
 namespace {
@@ -404,4 +447,55 @@ TEST_CASE("a signal-like stop ends a census job within a second, leaving whole t
   CHECK(seconds < 1.3);
   CHECK_FALSE(job.finished());
   CHECK(job.record().solves.size() == static_cast<size_t>(job.record().starts_done));
+}
+
+TEST_CASE("the stopping rule ends a census at a multiple of 32 trials with Morse sum 1, alike when stopped and resumed") {
+  CensusSpec spec = small_spec(3200);
+  spec.problem.architecture.n_hidden = 1;
+  spec.trial.radius = std::sqrt(8.0);
+  spec.complete_after = 64;
+  CensusJob whole(spec);
+  run_to_end(whole);
+  const std::int64_t done = whole.record().starts_done;
+  CHECK(done < 3200);
+  CHECK(done % CensusJob::kBlock == 0);
+  CHECK(whole.summary().morse_sum == 1);
+  CHECK(whole.summary().completeness == "complete");
+  CHECK(done - whole.summary().last_new_class >= 64);
+  CHECK(done - whole.summary().last_new_class < 64 + CensusJob::kBlock);
+  // The tracker the rule uses agrees with the census built at the end.
+  ClassTracker tracker(whole.loss(), whole.symmetry(), spec.trial.distinct_tolerance, spec.degenerate_below);
+  for (const Hit& hit : whole.record().hits) tracker.add(hit);
+  CHECK(tracker.classes() == whole.summary().classes);
+  CHECK(tracker.morse_sum() == whole.summary().morse_sum);
+  CHECK(tracker.last_new_trial() == whole.summary().last_new_class);
+
+  // Stopped after a few trials (off a multiple of 32), saved, loaded and continued: the same stop.
+  CensusJob first(spec);
+  RunControl control([&](double trials, double) {
+    if (trials >= 45) control.request_stop();
+  });
+  first.advance(control);
+  REQUIRE(!first.finished());
+  const auto path = scratch("census-rule.h5");
+  {
+    h5::OutputFile file(path, true);
+    first.save(file.root().create_group("state"));
+    file.commit();
+  }
+  CensusJob resumed(spec);
+  {
+    h5::InputFile file(path);
+    resumed.load(file.root().open_group("state"));
+  }
+  std::filesystem::remove(path);
+  run_to_end(resumed);
+  require_same_census(whole, resumed);
+
+  // Without the rule the job runs its whole budget.
+  spec.complete_after = 0;
+  spec.starts = done + 7;
+  CensusJob budget(spec);
+  run_to_end(budget);
+  CHECK(budget.record().starts_done == done + 7);
 }

@@ -42,8 +42,8 @@ run anneal          "$BIN/xorscape-anneal" --arms all --seeds 20 --epochs 400 --
 run anneal_network  "$BIN/xorscape-anneal" --model network --arms baseline,eda,restart --seeds 10 --epochs 300 --quiet --seed 26
 run anneal_center   "$BIN/xorscape-anneal" --model network --data xor --center 1 --init-scale 0.5 --seeds 6 --epochs 200 --quiet --seed 27
 # stationary points
-run stationary      "$BIN/xorscape-stationary" --starts 24 --seed 28
-run stationary_var  "$BIN/xorscape-stationary" --starts 12 --homotopy no --reduction mean --output-bias yes --seed 29
+run stationary      "$BIN/xorscape-stationary" --starts 24 --complete-after 0 --inner-radius 0 --seed 28
+run stationary_var  "$BIN/xorscape-stationary" --starts 12 --complete-after 0 --inner-radius 0 --homotopy no --reduction mean --output-bias yes --seed 29
 # export (text)
 (cd "$OUT" && "$BIN/xorscape-export" slice.h5 '/planes/b1_1,b2_1/loss' --format matrix --stride 4 > export_matrix.txt &&
   "$BIN/xorscape-export" train_sgd.h5 /traces/run_00000/loss > export_columns.txt)

@@ -19,7 +19,10 @@ NetworkChoices stationary_network_choices() {
 
 void add_stationary_options(Tool& tool) {
   tool.options().add_options()
-      ("starts", po::value<long long>()->default_value(2000), "number of trials (random starts); with --resume, the total to reach")
+      ("starts", po::value<long long>()->default_value(20000), "most trials (random starts) to draw (the budget); exactly this many with --complete-after 0; with --resume, the total to reach")
+      ("complete-after", po::value<long long>()->default_value(1000), "stop (at a multiple of 32 trials) once the Morse sum is 1, no class is degenerate and no new class has appeared for this many trials | 0: run exactly --starts trials")
+      ("inner-radius", po::value<double>()->default_value(0.5), "odd-numbered trials start on the sphere of this radius (reaches the saddles near the origin) | 0: every trial on --radius")
+      ("degenerate", po::value<double>()->default_value(1e-6), "a class whose smallest |Hessian eigenvalue| is below this is degenerate")
       ("homotopy", po::value<std::string>()->default_value("yes"), "yes: follow the fixed-point homotopy path of the paper through each start, both ways | no")
       ("path-steps", po::value<int>()->default_value(4000), "continuation steps per path direction")
       ("solves", po::value<int>()->default_value(24), "deflated Levenberg-Marquardt solves per trial (points the trial found are deflated; a fresh start after a failure)")
@@ -108,6 +111,15 @@ stationary::CensusSpec read_census_spec(const Tool& tool, const NetworkOptions& 
   const double radius = tool.get<double>("radius");
   if (!std::isfinite(radius) || radius < 0.0) throw UsageError("--radius", "must be a finite number >= 0");
   t.radius = radius == 0.0 ? std::sqrt(2.0 * dimension) : radius;
+  spec.inner_radius = tool.get<double>("inner-radius");
+  if (!std::isfinite(spec.inner_radius) || spec.inner_radius < 0.0)
+    throw UsageError("--inner-radius", "must be a finite number >= 0");
+  if (spec.inner_radius > 100.0 * t.radius)
+    throw UsageError("--inner-radius", "at most 100 times the start radius (the solver's divergence radius)");
+  spec.complete_after = require_at_least("--complete-after", tool.get<long long>("complete-after"), 0);
+  spec.degenerate_below = tool.get<double>("degenerate");
+  if (!std::isfinite(spec.degenerate_below) || spec.degenerate_below < 0.0)
+    throw UsageError("--degenerate", "must be a finite number >= 0");
   t.solver.divergence_radius = std::max(1e3, 100.0 * t.radius);
   t.path.radius_limit = std::max(200.0, 50.0 * t.radius);
   check_overflow(spec, dimension);

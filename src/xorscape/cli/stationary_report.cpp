@@ -21,13 +21,41 @@ void print_problem(std::FILE* out, const stationary::CensusJob& job) {
 void print_classes(std::FILE* out, const stationary::CensusJob& job) {
   const stationary::Census& census = job.census();
   const int D = job.loss().dimension();
-  std::fprintf(out, "  class kind    index   loss        error       class%%  |lambda|min  |grad|_1(ld)  orbit  P(reach)\n");
+  std::fprintf(out, "  class kind    index   loss        error       class%%  |lambda|min  |grad|_1(ld)  orbit  P(reach)  (D: degenerate)\n");
   for (size_t c = 0; c < census.classes.size(); ++c) {
     const auto& k = census.classes[c];
-    std::fprintf(out, "  %5zu %-8s %5d  %-10.6f  %-10.6f  %5.0f   %-10.3g   %-10.2g    %3d    %.4f\n", c,
+    std::fprintf(out, "  %5zu %-8s %5d  %-10.6f  %-10.6f  %5.0f   %-10.3g   %-10.2g    %3d    %.4f%s\n", c,
                  stationary::kind_of(k.index, D).c_str(), k.index, k.loss, k.error, 100.0 * k.classified,
-                 k.smallest_abs_eigenvalue, k.gradient_l1_extended, k.orbit_size, k.probability);
+                 k.smallest_abs_eigenvalue, k.gradient_l1_extended, k.orbit_size, k.probability, k.degenerate ? "  D" : "");
   }
+}
+
+void print_table2(std::FILE* out, const char* title,
+                  const std::array<std::array<std::int64_t, stationary::CensusSummary::kLevels>,
+                                   stationary::CensusSummary::kKinds>& table) {
+  std::fprintf(out, "%-34s   0%%  25%%  50%%  75%% 100%%\n", title);
+  const char* rows[stationary::CensusSummary::kKinds] = {"minimum", "saddle ", "maximum"};
+  for (int r = 0; r < stationary::CensusSummary::kKinds; ++r) {
+    std::fprintf(out, "  %s                          ", rows[r]);
+    for (std::int64_t n : table[r]) std::fprintf(out, " %4lld", static_cast<long long>(n));
+    std::fprintf(out, "\n");
+  }
+}
+
+// The verdict first: a census is a count only when complete; an ill-posed reading has no census.
+void print_completeness(std::FILE* out, const stationary::CensusJob& job) {
+  const stationary::CensusSummary& s = job.summary();
+  const long long trials = s.trials, quiet = s.trials - s.last_new_class;
+  if (s.completeness == "complete")
+    std::fprintf(out, "completeness: complete: Morse sum sum(orbit * (-1)^index) = %lld, no degenerate class, no new class in the last %lld trials\n",
+                 static_cast<long long>(s.morse_sum), quiet);
+  else if (s.completeness == "ill-posed")
+    std::fprintf(out, "completeness: ILL-POSED: %lld of %lld classes are degenerate (|lambda|min < %g): no Morse identity holds, the counts below are not a census\n",
+                 static_cast<long long>(s.degenerate_classes), static_cast<long long>(s.classes),
+                 job.spec().degenerate_below);
+  else
+    std::fprintf(out, "completeness: INCOMPLETE after %lld trials: Morse sum %lld (1 when complete), %lld degenerate classes, no new class in the last %lld trials\n",
+                 trials, static_cast<long long>(s.morse_sum), static_cast<long long>(s.degenerate_classes), quiet);
 }
 
 }  // namespace
@@ -35,18 +63,18 @@ void print_classes(std::FILE* out, const stationary::CensusJob& job) {
 void print_census_summary(std::FILE* out, const stationary::CensusJob& job) {
   const stationary::CensusSummary& s = job.summary();
   print_problem(out, job);
-  std::fprintf(out, "classes: %lld (%lld minima, %lld saddles, %lld maxima); solutions (orbit sizes summed): %lld, of them minima %lld\n",
-               static_cast<long long>(s.classes), static_cast<long long>(s.minima), static_cast<long long>(s.saddles),
-               static_cast<long long>(s.maxima), static_cast<long long>(s.solutions),
-               static_cast<long long>(s.minimum_solutions));
+  print_completeness(out, job);
+  // An ill-posed reading has continua of stationary points: what was found is not a count.
+  const bool ill_posed = s.completeness == "ill-posed";
+  std::fprintf(out, "%s %lld (%lld minima, %lld saddles, %lld maxima); solutions (orbit sizes summed): %lld, of them minima %lld\n",
+               ill_posed ? "points found, not a census: classes" : "classes:", static_cast<long long>(s.classes),
+               static_cast<long long>(s.minima), static_cast<long long>(s.saddles), static_cast<long long>(s.maxima),
+               static_cast<long long>(s.solutions), static_cast<long long>(s.minimum_solutions));
   std::fprintf(out, "last new class found at trial %lld of %lld\n", static_cast<long long>(s.last_new_class),
                static_cast<long long>(s.trials));
-  std::fprintf(out, "classes classifying at least   0%%  25%%  50%%  75%% 100%%\n");
-  const char* rows[stationary::CensusSummary::kKinds] = {"minimum", "saddle ", "maximum"};
-  for (int r = 0; r < stationary::CensusSummary::kKinds; ++r) {
-    std::fprintf(out, "  %s                   ", rows[r]);
-    for (std::int64_t n : s.at_least[r]) std::fprintf(out, " %4lld", static_cast<long long>(n));
-    std::fprintf(out, "\n");
+  if (!ill_posed) {
+    print_table2(out, "classes classifying at least", s.at_least);
+    print_table2(out, "the same, undecided cases half", s.at_least_ties_half);
   }
   print_classes(out, job);
   const stationary::CensusSession& run = job.session();

@@ -28,7 +28,8 @@ CensusJob::CensusJob(CensusSpec spec)
     : spec_(std::move(spec)),
       loss_(spec_.problem),
       symmetry_(spec_.problem.architecture.n_hidden, loss_.dimension(), is_odd(spec_.problem.architecture.hidden)),
-      system_(gradient_system(loss_)) {}
+      system_(gradient_system(loss_)),
+      tracker_(loss_, symmetry_, spec_.trial.distinct_tolerance, spec_.degenerate_below) {}
 
 // The settings a checkpoint or a finished file must share to be continued (the "fingerprint" of
 // files written before the checkpoint contract, unchanged, so those files can still be extended).
@@ -43,6 +44,8 @@ std::string CensusJob::identity() const {
     << " regularised=" << to_string(p.regularised) << " homotopy=" << t.homotopy << " path_steps=" << t.path.max_steps
     << " solves=" << t.solves << " max_iterations=" << t.solver.max_iterations << " tolerance=" << t.solver.tolerance
     << " distinct=" << t.distinct_tolerance << " radius=" << t.radius << " seed=" << spec_.seed;
+  // Only when used, so that files written before the option keep their fingerprint.
+  if (spec_.inner_radius > 0.0) f << " inner_radius=" << spec_.inner_radius;
   return f.str();
 }
 
@@ -54,7 +57,9 @@ double CensusJob::fraction_done() const {
 
 void CensusJob::run_block(const RunControl& control) {
   const std::int64_t first = record_.starts_done;
-  const std::int64_t count = std::min(kBlock, spec_.starts - first);
+  // Up to the next multiple of kBlock, so the stopping rule sees the same prefixes however a run
+  // was stopped and resumed.
+  const std::int64_t count = std::min(kBlock - first % kBlock, spec_.starts - first);
   std::vector<TrialResult> block(count);
   std::vector<std::uint8_t> done(count, 0);
   std::atomic<std::int64_t> trials_done{first};
@@ -62,7 +67,9 @@ void CensusJob::run_block(const RunControl& control) {
   for (std::int64_t t = 0; t < count; ++t) {
     if (control.stop_requested()) continue;
     RandomStream rng(spec_.seed, {0x5747u, static_cast<std::uint64_t>(first + t)});
-    block[t] = run_trial(system_, symmetry_, rng, spec_.trial, control);
+    TrialOptions options = spec_.trial;
+    if (spec_.inner_radius > 0.0 && (first + t) % 2 == 1) options.radius = spec_.inner_radius;
+    block[t] = run_trial(system_, symmetry_, rng, options, control);
     if (block[t].interrupted) continue;
     done[t] = 1;
     const double now = static_cast<double>(++trials_done);
@@ -77,14 +84,26 @@ void CensusJob::run_block(const RunControl& control) {
   }
 }
 
+bool CensusJob::rule_met() {
+  const std::int64_t done = record_.starts_done;
+  if (spec_.complete_after <= 0 || done == 0 || done % kBlock != 0) return false;
+  for (size_t h = tracker_.hits_added(); h < record_.hits.size(); ++h) tracker_.add(record_.hits[h]);
+  const std::string verdict = completeness_of(tracker_.morse_sum(), tracker_.degenerate(), tracker_.classes(),
+                                              done - tracker_.last_new_trial(), spec_.complete_after);
+  return verdict == "complete" || (verdict == "ill-posed" && done >= spec_.complete_after);
+}
+
 void CensusJob::advance(const RunControl& control) {
   const auto begin = SteadyClock::now();
-  while (record_.starts_done < spec_.starts && !control.stop_requested()) run_block(control);
+  bool stopped_by_rule = false;
+  while (record_.starts_done < spec_.starts && !control.stop_requested() && !(stopped_by_rule = rule_met()))
+    run_block(control);
   session_.seconds += seconds_since(begin);
   control.progress(static_cast<double>(record_.starts_done), static_cast<double>(spec_.starts));
-  if (record_.starts_done < spec_.starts || control.interrupted()) return;
-  census_ = build_census(loss_, symmetry_, record_.hits, record_.starts_done, spec_.trial.distinct_tolerance, control);
-  if (census_) summary_ = summarise(*census_, loss_.dimension());
+  if ((record_.starts_done < spec_.starts && !stopped_by_rule) || control.interrupted()) return;
+  census_ = build_census(loss_, symmetry_, record_.hits, record_.starts_done, spec_.trial.distinct_tolerance, control,
+                         spec_.degenerate_below);
+  if (census_) summary_ = summarise(*census_, loss_.dimension(), spec_.complete_after);
 }
 
 void CensusJob::save(const h5::Group& group) const {
@@ -98,6 +117,7 @@ void CensusJob::load(const h5::Group& group) {
     throw std::runtime_error("the checkpoint holds " + std::to_string(record.starts_done) + " trials, more than the " +
                              std::to_string(spec_.starts) + " asked for (--starts)");
   record_ = std::move(record);
+  tracker_ = ClassTracker(loss_, symmetry_, spec_.trial.distinct_tolerance, spec_.degenerate_below);
   census_.reset();
   summary_.reset();
 }
@@ -113,6 +133,7 @@ bool CensusJob::extend(const h5::Group& finished_output) {
                              std::to_string(spec_.starts) + " asked for (--starts)");
   if (record.starts_done == spec_.starts) return false;
   record_ = std::move(record);
+  tracker_ = ClassTracker(loss_, symmetry_, spec_.trial.distinct_tolerance, spec_.degenerate_below);
   census_.reset();
   summary_.reset();
   return true;

@@ -22,9 +22,17 @@ namespace xorscape::stationary {
 struct CensusSpec {
   StationaryProblem problem;
   std::string reduction = "sum";  // the name of problem.error_weight: sum (1), mean (1/4), half-sum (1/2)
-  std::int64_t starts = 2000;     // trials to reach
+  std::int64_t starts = 2000;     // trials to reach; with complete_after > 0, the most to draw (the budget)
   TrialOptions trial;
+  // Trials with an odd index start on the sphere of this radius instead of trial.radius (0: none).
+  double inner_radius = 0.0;
   std::uint64_t seed = 1;
+  // The stopping rule: stop at the first multiple of CensusJob::kBlock trials at which the Morse
+  // sum is 1, no class is degenerate and no new class has appeared for complete_after trials (or
+  // at least complete_after trials are done and half the classes are degenerate: ill-posed).
+  // 0: no rule, exactly `starts` trials.
+  std::int64_t complete_after = 0;
+  double degenerate_below = 1e-6;  // a class is degenerate when its smallest |eigenvalue| is below this
 };
 
 // The raw outcome of the first starts_done trials: what checkpoints hold and outputs keep.
@@ -79,12 +87,15 @@ class CensusJob {
 
  private:
   void run_block(const RunControl& control);
+  // Whether the stopping rule holds for the trials recorded so far (only at multiples of kBlock).
+  bool rule_met();
 
   CensusSpec spec_;
   RegularisedXorLoss loss_;
   HiddenUnitSymmetry symmetry_;
   GradientSystem system_;
   TrialRecord record_;
+  ClassTracker tracker_;
   CensusSession session_;
   std::optional<Census> census_;
   std::optional<CensusSummary> summary_;

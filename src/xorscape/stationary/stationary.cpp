@@ -124,7 +124,7 @@ std::vector<long double> RegularisedXorLoss::gradient_extended(std::span<const l
   return gradient;
 }
 
-double RegularisedXorLoss::classified_fraction(std::span<const double> beta) const {
+double RegularisedXorLoss::classified_fraction(std::span<const double> beta, bool ties_half) const {
   const auto& examples = network_.dataset().examples;
   double lo = examples[0].target, hi = lo;
   for (const auto& e : examples) {
@@ -133,14 +133,15 @@ double RegularisedXorLoss::classified_fraction(std::span<const double> beta) con
   }
   const double middle = 0.5 * (lo + hi);
   const Params p = full(beta);
-  int correct = 0;
+  int correct = 0, undecided = 0;
   for (const auto& e : examples) {
     // An output within rounding of the midpoint (the origin's outputs are 0 by symmetry, up
-    // to 1e-17 of noise) is on neither side: it counts as not classified.
+    // to 1e-17 of noise) is on neither side: it counts as not classified (half with ties_half).
     const double side = network_.output(p, e.x1, e.x2) - middle;
-    if (std::abs(side) > kUndecided && side * (e.target - middle) > 0.0) ++correct;
+    if (std::abs(side) <= kUndecided) ++undecided;
+    else if (side * (e.target - middle) > 0.0) ++correct;
   }
-  return correct / 4.0;
+  return (correct + (ties_half ? 0.5 * undecided : 0.0)) / 4.0;
 }
 
 // ---- HiddenUnitSymmetry ----
@@ -642,7 +643,7 @@ std::vector<std::int64_t> discovery_curve(const std::vector<Hit>& hits, const Ce
 // Loss, error, classification, Hessian spectrum, orbit, long-double confirmation and reach
 // probability of a class from its representative.
 void characterise(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry, double distinct_tolerance,
-                  std::int64_t trials, StationaryClass& c) {
+                  double degenerate_below, std::int64_t trials, StationaryClass& c) {
   const auto& r = c.representative;
   Eigen::VectorXd gradient(loss.dimension());
   c.loss = loss.value_and_gradient(r, std::span<double>(gradient.data(), static_cast<size_t>(gradient.size())));
@@ -653,6 +654,8 @@ void characterise(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symm
   c.eigenvalues = std::move(spectrum.eigenvalues);
   c.index = spectrum.index;
   c.smallest_abs_eigenvalue = spectrum.smallest_abs;
+  c.degenerate = spectrum.smallest_abs < degenerate_below;
+  c.classified_ties_half = loss.classified_fraction(r, true);
   c.orbit_size = symmetry.orbit_size(r, distinct_tolerance);
   const std::vector<long double> polished = polish_extended(loss, r);
   long double l1 = 0.0L, shift = 0.0L;
@@ -681,14 +684,14 @@ std::vector<std::int64_t> figure_order_of(const std::vector<StationaryClass>& cl
 
 std::optional<Census> build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry,
                                    const std::vector<Hit>& hits, std::int64_t trials, double distinct_tolerance,
-                                   const RunControl& control) {
+                                   const RunControl& control, double degenerate_below) {
   Census census;
   census.trials = trials;
   if (!group_hits(symmetry, hits, distinct_tolerance, control, census)) return std::nullopt;
   census.discovery = discovery_curve(hits, census, trials);
   for (StationaryClass& c : census.classes) {
     if (control.interrupted()) return std::nullopt;
-    characterise(loss, symmetry, distinct_tolerance, trials, c);
+    characterise(loss, symmetry, distinct_tolerance, degenerate_below, trials, c);
   }
   for (const auto& point : census.points) {
     census.point_loss.push_back(loss.value(point));
@@ -706,7 +709,27 @@ std::string kind_of(int index, int dimension) {
 
 int kind_row(int index, int dimension) { return index == 0 ? 0 : (index == dimension ? 2 : 1); }
 
-CensusSummary summarise(const Census& census, int dimension) {
+namespace {
+
+// Table 2's row of one class: classes of the kind classifying at least / exactly level * 25 %.
+void count_level(double classified, int row, std::array<std::array<std::int64_t, CensusSummary::kLevels>, CensusSummary::kKinds>& at_least,
+                 std::array<std::array<std::int64_t, CensusSummary::kLevels>, CensusSummary::kKinds>& exactly) {
+  const double quarters = 4.0 * classified;
+  const int level = static_cast<int>(std::floor(quarters + 1e-9));
+  if (std::abs(quarters - std::round(quarters)) < 1e-9) exactly[row][level] += 1;
+  for (int l = 0; l <= level; ++l) at_least[row][l] += 1;
+}
+
+}  // namespace
+
+std::string completeness_of(std::int64_t morse_sum, std::int64_t degenerate, std::int64_t classes,
+                            std::int64_t trials_since_new_class, std::int64_t complete_after) {
+  if (classes > 0 && 2 * degenerate >= classes) return "ill-posed";
+  if (morse_sum == 1 && degenerate == 0 && trials_since_new_class >= complete_after) return "complete";
+  return "incomplete";
+}
+
+CensusSummary summarise(const Census& census, int dimension, std::int64_t complete_after) {
   CensusSummary s;
   s.trials = census.trials;
   s.classes = static_cast<std::int64_t>(census.classes.size());
@@ -715,17 +738,36 @@ CensusSummary summarise(const Census& census, int dimension) {
     const int row = kind_row(c.index, dimension);
     (row == 0 ? s.minima : row == 1 ? s.saddles : s.maxima) += 1;
     s.solutions += c.orbit_size;
+    s.morse_sum += (c.index % 2 == 0 ? 1 : -1) * static_cast<std::int64_t>(c.orbit_size);
+    if (c.degenerate) ++s.degenerate_classes;
     if (row == 0) s.minimum_solutions += c.orbit_size;
-    const int correct = static_cast<int>(std::lround(4.0 * c.classified));
-    s.exactly[row][correct] += 1;
-    for (int level = 0; level <= correct; ++level) s.at_least[row][level] += 1;
+    count_level(c.classified, row, s.at_least, s.exactly);
+    count_level(c.classified_ties_half, row, s.at_least_ties_half, s.exactly_ties_half);
   }
   for (std::int64_t t = 0; t < census.trials; ++t)
     if (census.discovery[t] == s.classes) {
       s.last_new_class = t + 1;
       break;
     }
+  s.completeness = completeness_of(s.morse_sum, s.degenerate_classes, s.classes, s.trials - s.last_new_class,
+                                   complete_after);
   return s;
+}
+
+ClassTracker::ClassTracker(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry,
+                           double distinct_tolerance, double degenerate_below)
+    : loss_(&loss), symmetry_(&symmetry), distinct_(distinct_tolerance), degenerate_below_(degenerate_below) {}
+
+void ClassTracker::add(const Hit& hit) {
+  ++hits_added_;
+  for (const auto& r : representatives_)
+    if (symmetry_->orbit_distance(hit.point, r) < distinct_) return;
+  representatives_.push_back(symmetry_->canonical(hit.point));
+  const auto& r = representatives_.back();
+  const HessianSpectrum spectrum = hessian_spectrum(loss_->hessian(r));
+  morse_sum_ += (spectrum.index % 2 == 0 ? 1 : -1) * static_cast<std::int64_t>(symmetry_->orbit_size(r, distinct_));
+  if (spectrum.smallest_abs < degenerate_below_) ++degenerate_;
+  last_new_trial_ = hit.start + 1;
 }
 
 }  // namespace xorscape::stationary

@@ -71,8 +71,10 @@ class RegularisedXorLoss {
   std::vector<long double> gradient_extended(std::span<const long double> beta) const;
   // Fraction of the four cases on the right side of the midpoint between the two target
   // values; an output closer than kUndecided to the midpoint counts as wrong.
+  // With `ties_half`, such an undecided case counts half (the origin, all outputs at the
+  // midpoint, then classifies 50 %: how the paper's Table 2 must have counted it).
   static constexpr double kUndecided = 1e-9;
-  double classified_fraction(std::span<const double> beta) const;
+  double classified_fraction(std::span<const double> beta, bool ties_half = false) const;
 
  private:
   bool regularised(int k) const;
@@ -248,6 +250,8 @@ struct StationaryClass {
   double loss = 0.0;
   double error = 0.0;                  // loss without the regulariser
   double classified = 0.0;             // fraction of the 4 cases classified correctly
+  double classified_ties_half = 0.0;   // the same with undecided cases (output at the midpoint) counted half
+  bool degenerate = false;             // smallest |eigenvalue| below the census's degeneracy threshold
   double gradient_l1 = 0.0;            // at the representative, double precision
   double gradient_l1_extended = 0.0;   // after Newton polishing in long double
   double extended_shift = 0.0;         // |polished - representative|
@@ -279,9 +283,10 @@ struct Census {
 
 // Groups hits (in trial order) into distinct points and classes, and characterises each class.
 // Nothing when control.interrupted() stopped it (polled per hit and per class).
+// A class is degenerate when its smallest |Hessian eigenvalue| is below `degenerate_below`.
 std::optional<Census> build_census(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry,
                                    const std::vector<Hit>& hits, std::int64_t trials, double distinct_tolerance,
-                                   const RunControl& control = RunControl());
+                                   const RunControl& control = RunControl(), double degenerate_below = 1e-6);
 
 // The census in numbers: the counts the paper reports (its Table 2) and the discovery curve's end.
 struct CensusSummary {
@@ -296,13 +301,54 @@ struct CensusSummary {
   std::int64_t minimum_solutions = 0;  // the same over minima
   std::int64_t distinct_points = 0;
   std::int64_t last_new_class = 0;     // the first trial (1-based) by which every class had been found
+  // Sum over classes of orbit_size * (-1)^index: the alternating count of all stationary points,
+  // 1 (the Euler characteristic of the ball) for a complete census of a coercive Morse function.
+  std::int64_t morse_sum = 0;
+  std::int64_t degenerate_classes = 0;  // classes with smallest |eigenvalue| below the threshold
+  // "complete": Morse sum 1, no degenerate class and no new class in the last `complete_after`
+  // trials; "ill-posed": at least half the classes degenerate (no Morse identity: the counts are
+  // not a census); "incomplete" otherwise.
+  std::string completeness;
   // [kind][level]: classes of the kind classifying at least / exactly level * 25 % of the cases.
   std::array<std::array<std::int64_t, kLevels>, kKinds> at_least{};
   std::array<std::array<std::int64_t, kLevels>, kKinds> exactly{};
+  // The same with undecided cases counted half (the origin at 50 %, as the paper counts it).
+  std::array<std::array<std::int64_t, kLevels>, kKinds> at_least_ties_half{};
+  std::array<std::array<std::int64_t, kLevels>, kKinds> exactly_ties_half{};
 };
 // The row of a Hessian index in CensusSummary's tables: 0 minimum, 1 saddle, 2 maximum.
 int kind_row(int index, int dimension);
-CensusSummary summarise(const Census& census, int dimension);
+// complete_after: the trials without a new class that "complete" requires (0: none).
+CensusSummary summarise(const Census& census, int dimension, std::int64_t complete_after = 0);
+// The completeness verdict from the counts (see CensusSummary::completeness).
+std::string completeness_of(std::int64_t morse_sum, std::int64_t degenerate, std::int64_t classes,
+                            std::int64_t trials_since_new_class, std::int64_t complete_after);
+
+// The census as it grows, for the stopping rule: hits are added in trial order and grouped into
+// classes as build_census does (by orbit distance to each class's first point), each new class's
+// index and degeneracy taken from the Hessian at its first point.
+class ClassTracker {
+ public:
+  ClassTracker(const RegularisedXorLoss& loss, const HiddenUnitSymmetry& symmetry, double distinct_tolerance,
+               double degenerate_below);
+  void add(const Hit& hit);
+  std::int64_t classes() const { return static_cast<std::int64_t>(representatives_.size()); }
+  std::int64_t morse_sum() const { return morse_sum_; }
+  std::int64_t degenerate() const { return degenerate_; }
+  std::int64_t last_new_trial() const { return last_new_trial_; }  // 1-based; 0 before any class
+  std::size_t hits_added() const { return hits_added_; }
+
+ private:
+  const RegularisedXorLoss* loss_;
+  const HiddenUnitSymmetry* symmetry_;
+  double distinct_;
+  double degenerate_below_;
+  std::vector<std::vector<double>> representatives_;
+  std::int64_t morse_sum_ = 0;
+  std::int64_t degenerate_ = 0;
+  std::int64_t last_new_trial_ = 0;
+  std::size_t hits_added_ = 0;
+};
 
 // Newton steps in long double from `point` (Hessian in double); returns the polished point.
 std::vector<long double> polish_extended(const RegularisedXorLoss& loss, std::span<const double> point,

@@ -111,6 +111,9 @@ void write_problem(const h5::Group& problem, const CensusJob& job) {
   problem.set_attribute("solves_per_trial", static_cast<std::int64_t>(s.trial.solves));
   problem.set_attribute("tolerance_gradient_l1", s.trial.solver.tolerance);
   problem.set_attribute("distinct_distance", s.trial.distinct_tolerance);
+  problem.set_attribute("inner_radius", s.inner_radius);
+  problem.set_attribute("complete_after", s.complete_after);
+  problem.set_attribute("degenerate_below", s.degenerate_below);
 }
 
 void write_points(const h5::Group& points, const Census& census) {
@@ -133,9 +136,9 @@ void write_points(const h5::Group& points, const Census& census) {
 
 // Per class, in discovery order: the columns of /classes.
 struct ClassColumns {
-  std::vector<double> representative, eigenvalues, loss, error, classified, smallest, g1, g1x, shift, probability,
-      probability_error;
-  std::vector<std::int32_t> index, orbit;
+  std::vector<double> representative, eigenvalues, loss, error, classified, classified_half, smallest, g1, g1x, shift,
+      probability, probability_error;
+  std::vector<std::int32_t> index, orbit, degenerate;
   std::vector<std::int64_t> hits, trials_reaching, first_trial;
   std::vector<std::string> kind;
   ClassColumns(const Census& census, int dimension) {
@@ -145,6 +148,8 @@ struct ClassColumns {
       loss.push_back(k.loss);
       error.push_back(k.error);
       classified.push_back(100.0 * k.classified);
+      classified_half.push_back(100.0 * k.classified_ties_half);
+      degenerate.push_back(k.degenerate ? 1 : 0);
       smallest.push_back(k.smallest_abs_eigenvalue);
       g1.push_back(k.gradient_l1);
       g1x.push_back(k.gradient_l1_extended);
@@ -198,6 +203,10 @@ void write_classes(const h5::Group& classes, const Census& census, int dimension
   classes.write("error", view(k.error), {{"class"}, "error part of E (error_weight * sum of squared errors)"});
   classes.write("classified_percent", view(k.classified), {{"class"}, "cases on the target's side of the targets' midpoint", "percent of the 4 cases"});
   classes.write("smallest_abs_eigenvalue", view(k.smallest), {{"class"}, "smallest |Hessian eigenvalue| (near 0: degenerate)"});
+  classes.write("classified_percent_ties_half", view(k.classified_half),
+                {{"class"}, "classified_percent with undecided cases (output at the midpoint) counted half", "percent of the 4 cases"});
+  classes.write("degenerate", view(k.degenerate),
+                {{"class"}, "1: smallest |Hessian eigenvalue| below the degeneracy threshold (index unreliable, no Morse identity)"});
   classes.write("gradient_l1", view(k.g1), {{"class"}, "||grad E||_1 at the representative, double precision"});
   classes.write("gradient_l1_extended", view(k.g1x), {{"class"}, "||grad E||_1 after Newton polishing in long double, evaluated in long double"});
   classes.write("extended_shift", view(k.shift), {{"class"}, "Euclidean distance moved by the long-double polishing"});
@@ -235,6 +244,9 @@ void write_summary(const h5::Group& summary, const CensusSummary& s, double seco
   summary.set_attribute("distinct_points_found", s.distinct_points);
   summary.set_attribute("last_new_class_trial", s.last_new_class);
   summary.set_attribute("wall_seconds", seconds);
+  summary.set_attribute("morse_sum", s.morse_sum);
+  summary.set_attribute("degenerate_classes", s.degenerate_classes);
+  summary.set_attribute("completeness", s.completeness);
   const std::vector<std::int64_t> percent{0, 25, 50, 75, 100};
   summary.write_scale("classified_percent", view(percent), {"classified at least (or exactly) this percent of the 4 cases", "percent"});
   summary.write_scale("kind", std::vector<std::string>{"minimum", "saddle", "maximum"}, {"kind of stationary point"});
@@ -248,6 +260,16 @@ void write_summary(const h5::Group& summary, const CensusSummary& s, double seco
                 {{"kind", "classified_percent"}, "Table 2 of the paper: classes of each kind classifying at least x% of the cases"});
   summary.write("classes_classifying_exactly", view(exactly),
                 {{"kind", "classified_percent"}, "classes of each kind classifying exactly x% of the cases"});
+  std::vector<std::int64_t> at_least_half, exactly_half;
+  for (int row = 0; row < CensusSummary::kKinds; ++row)
+    for (int level = 0; level < CensusSummary::kLevels; ++level) {
+      at_least_half.push_back(s.at_least_ties_half[row][level]);
+      exactly_half.push_back(s.exactly_ties_half[row][level]);
+    }
+  summary.write("classes_classifying_at_least_ties_half", view(at_least_half),
+                {{"kind", "classified_percent"}, "Table 2 with undecided cases (output at the targets' midpoint) counted half: the origin at 50 %"});
+  summary.write("classes_classifying_exactly_ties_half", view(exactly_half),
+                {{"kind", "classified_percent"}, "classes classifying exactly x% with undecided cases counted half (a class between two levels counts in none)"});
 }
 
 }  // namespace
