@@ -13,14 +13,16 @@ train_converge train_plateau slice-all slice-fig7 slice-fig6 fig6 entropy/simple
 entropy/wanglandau_nh1 entropy/wanglandau_nh2 entropy/wanglandau_nh18 anneal-50 anneal-10000
 anneal-controls anneal-sweep anneal-sigmoid-nh2 anneal-sigmoid-center1 anneal-article anneal-article-variance
 anneal-default-4000 anneal-noise-default anneal-noise-article stationary-tanh-paper
-stationary-tanh-output-bias stationary-tanh-mean stationary-sigmoid""".split()
+stationary-tanh-output-bias stationary-tanh-mean stationary-tanh-half-sum stationary-sigmoid
+slice-sol125 slice-line12 pca-path slice-pca""".split()
 
 # Figure base names: Python writes NAME.png and NAME.pdf; gnuplot writes the third name.
 FIGURES = [
     ("train_fig2", "train_fig2_gnuplot"), ("train_fig3", "train_fig3_gnuplot"),
     ("train_fig4", "train_fig4_gnuplot"), ("train_fig5", "train_fig5_gnuplot"),
     ("slice-fig7", "slice-fig7-gnuplot"), ("slice-contact-sheet", "slice-contact-sheet-gnuplot"),
-    ("slice-fig6-planes", None), ("fig6_trajectories", "fig6_trajectories_gnuplot"),
+    ("slice-fig6-planes", None), ("slice-sol125", "slice-sol125-gnuplot"), ("slice-line12", None),
+    ("slice-pca", None), ("fig6_trajectories", "fig6_trajectories_gnuplot"),
     ("entropy_fig8", "entropy_fig8_gp"), ("entropy_wl_vs_ss", "entropy_wl_vs_ss_gp"),
     ("entropy_beta", "entropy_beta_gp"), ("entropy_convergence", "entropy_convergence_gp"),
     ("anneal_success", "anneal_success_gp"), ("anneal_cdf", "anneal_cdf_gp"),

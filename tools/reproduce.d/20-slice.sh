@@ -11,7 +11,7 @@
 #   slice-line12.h5  the line from solution 1 to solution 2 (t in [-0.5, 1.5]), 2001 points
 # Figures (OUT/figures): slice-sol125, slice-line12 (Python; slice-sol125-gnuplot), slice-fig7 (Python, gnuplot), slice-contact-sheet (Python, gnuplot),
 # slice-fig6-planes (Python; Figure 6 without trajectories).
-# seconds: 12 60
+# seconds: 30 120
 set -euo pipefail
 : "${OUT:?}" "${BIN:?}" "${PY:?}" "${root:?}"
 FULL=${FULL:-0}

@@ -12,7 +12,7 @@
 # Scale: FULL=1 runs gradient descent for the paper's 6e7 epochs; the quick default caps
 # gradient descent at 3e6 epochs (enough for every case but the slowest trapped one, which the
 # flow carries to the full 6e7-epoch horizon); TINY=1 caps it at 2e5 and uses a coarse grid.
-# seconds: 8 120
+# seconds: 20 180
 set -euo pipefail
 : "${OUT:?}" "${BIN:?}" "${PY:=/usr/bin/python3}" "${root:=$(cd "$(dirname "$0")/../.." && pwd)}"
 FULL=${FULL:-0}
