@@ -2,6 +2,7 @@
 # Installs the Debian packages xorscape needs, if any is missing. Used by test.sh and reproduce.sh.
 set -euo pipefail
 packages=(cmake g++ make pkg-config libboost-program-options-dev libhdf5-dev hdf5-tools catch2 libeigen3-dev
+          libopenmpi-dev openmpi-bin
           gnuplot-nox python3-h5py python3-numpy python3-matplotlib python3-xarray python3-h5netcdf)
 missing=()
 for p in "${packages[@]}"; do

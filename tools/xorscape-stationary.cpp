@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
                  "census of the stationary points (minima, saddles, maxima) of the regularised XOR network",
                  "stationary.h5");
   tool.enable_resume();
+  tool.enable_distribution();  // census trials over the ranks of an MPI launch
   const cli::NetworkOptions network(tool, cli::stationary_network_choices());
   cli::add_stationary_options(tool);
   return tool.run(argc, argv, [&] {

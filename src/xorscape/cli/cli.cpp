@@ -18,6 +18,7 @@
 
 #include "xorscape/annealing/annealing_file.hpp"
 #include "xorscape/core/parameters.hpp"
+#include "xorscape/core/ranks.hpp"
 #include "xorscape/entropy/entropy_file.hpp"
 #include "xorscape/landscape/trajectory_file.hpp"
 #include "xorscape/stationary/stationary_file.hpp"
@@ -104,7 +105,8 @@ std::optional<int> Tool::parse(int argc, char** argv) {
       return 0;
     }
     if (values_.count("version")) {
-      std::cout << name_ << " " << kVersion << " (" << kGitCommit << ")\n";
+      std::cout << name_ << " " << kVersion << " (" << kGitCommit << "); MPI: "
+                << (ranks::available() ? ranks::library_version() : std::string("not built in")) << '\n';
       return 0;
     }
     if (values_.count("config")) {
@@ -118,7 +120,7 @@ std::optional<int> Tool::parse(int argc, char** argv) {
     po::notify(values_);
   } catch (const po::error& e) {
     // Boost's messages already name the option ("the argument ('x') for option '--eta' is invalid").
-    std::cerr << name_ << ": " << e.what() << '\n';
+    if (ranks::is_root()) std::cerr << name_ << ": " << e.what() << '\n';
     return 2;
   }
   return std::nullopt;
@@ -148,19 +150,39 @@ void Tool::resolve_common() {
 
 int Tool::run(int argc, char** argv, const std::function<int()>& body) {
   for (int i = 0; i < argc; ++i) command_line_ += (i ? " " : "") + shell_quote(argv[i]);
+  struct EndRanks {
+    ~EndRanks() { ranks::finalise(); }
+  } end_ranks;
   try {
+    try {
+      ranks::initialise(argc, argv);
+    } catch (const std::exception& e) {
+      throw UsageError("mpirun", e.what());
+    }
+    // Only rank 0 prints results; the other ranks report failures only (docs/conventions.md).
+    if (!ranks::is_root() && !std::freopen("/dev/null", "w", stdout))
+      throw std::runtime_error("cannot silence the standard output of rank " + std::to_string(ranks::rank()));
     if (const std::optional<int> status = parse(argc, argv)) return *status;
+    if (ranks::size() > 1 && !distributes_)
+      throw UsageError("mpirun", name_ + " runs in one process; start it without mpirun/srun (the tools that "
+                                         "spread their work over ranks: xorscape-stationary)");
     resolve_common();
     omp_set_num_threads(threads_);
     RunControl::install_signal_handlers();
     control_.watch_signals(true);
     return body();
   } catch (const UsageError& e) {
-    std::cerr << name_ << ": " << e.option() << ": " << e.what() << '\n';
+    // Every rank validates the same options and finds the same fault; rank 0 says it.
+    if (ranks::is_root()) std::cerr << name_ << ": " << e.option() << ": " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << name_ << ": error: " << e.what() << '\n';
-    return 1;
+    if (ranks::size() == 1) {
+      std::cerr << name_ << ": error: " << e.what() << '\n';
+      return 1;
+    }
+    // The other ranks may be waiting for this one: end them all.
+    std::cerr << name_ << ": error on rank " << ranks::rank() << ": " << e.what() << '\n';
+    ranks::abort(1);
   }
 }
 
@@ -175,6 +197,7 @@ h5::Provenance Tool::provenance() const {
     if (auto attribute = to_attribute(value.value())) p.configuration["option:" + option] = *attribute;
   }
   p.configuration["option:seed"] = static_cast<std::int64_t>(seed_);  // the parsed number, not its text
+  if (ranks::size() > 1) p.configuration["ranks"] = static_cast<std::int64_t>(ranks::size());
   return p;
 }
 

@@ -62,6 +62,9 @@ class Tool {
   // Adds --resume and --checkpoint-every (a tool driven by cli::run_job).
   void enable_resume(double default_checkpoint_seconds = 60.0);
   bool resumable() const { return resumable_; }
+  // The tool spreads its work over the ranks of an MPI launch (core/ranks.hpp); the others refuse
+  // to start under mpirun/srun with several ranks (status 2).
+  void enable_distribution() { distributes_ = true; }
 
   // Parses, handles --help/--version, validates the common options, installs the
   // SIGINT/SIGTERM handlers, sets the OpenMP thread count, then calls body.
@@ -111,6 +114,7 @@ class Tool {
   std::string output_;
   bool force_ = false;
   bool resumable_ = false;
+  bool distributes_ = false;
   bool resume_ = false;
   double default_checkpoint_seconds_ = 60.0;
   double checkpoint_seconds_ = 60.0;

@@ -4,15 +4,26 @@
 
 #include <iostream>
 
+#include "xorscape/core/ranks.hpp"
+
 namespace xorscape::cli {
 
 namespace runner_detail {
 
-void attach_progress(const Tool& tool) { tool.control().set_progress_sink(tool.progress().sink()); }
+void attach_progress(const Tool& tool) {
+  if (ranks::is_root()) tool.control().set_progress_sink(tool.progress().sink());
+}
 
-void finish_progress(const Tool& tool) { tool.progress().finish(); }
+void finish_progress(const Tool& tool) {
+  if (ranks::is_root()) tool.progress().finish();
+}
 
-void note(const Tool& tool, const std::string& message) { std::cerr << tool.name() << ": " << message << '\n'; }
+void note(const Tool& tool, const std::string& message) {
+  if (ranks::is_root()) std::cerr << tool.name() << ": " << message << '\n';
+}
+
+bool is_root() { return ranks::is_root(); }
+bool any_rank(bool flag) { return ranks::any(flag); }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO); }
 

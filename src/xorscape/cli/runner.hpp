@@ -46,6 +46,9 @@ void attach_progress(const Tool& tool);
 void note(const Tool& tool, const std::string& message);
 bool stderr_is_terminal();
 void finish_progress(const Tool& tool);
+// Under MPI (core/ranks.hpp): whether this process writes files, and a flag agreed by all ranks.
+bool is_root();
+bool any_rank(bool flag);
 }  // namespace runner_detail
 
 // Where a job's result goes.
@@ -73,8 +76,10 @@ int run_job(const Tool& tool, Job& job, const std::filesystem::path& output, Out
   namespace fs = std::filesystem;
   using Clock = std::chrono::steady_clock;
   const fs::path checkpoint = io::checkpoint_path(output);
-  h5::remove_stale_temporaries(output);
-  h5::remove_stale_temporaries(checkpoint);
+  if (runner_detail::is_root()) {
+    h5::remove_stale_temporaries(output);
+    h5::remove_stale_temporaries(checkpoint);
+  }
   if (tool.resume()) {
     if (fs::exists(checkpoint)) {
       try {
@@ -118,9 +123,12 @@ int run_job(const Tool& tool, Job& job, const std::filesystem::path& output, Out
     job.advance(control);
     control.clear_deadline();
     if (job.finished()) break;
-    io::save_checkpoint(checkpoint, job, tool.provenance());
+    // Under MPI a distributed job keeps the same state on every rank; rank 0 saves it, and the
+    // ranks agree on whether a signal reached any of them.
+    if (runner_detail::is_root()) io::save_checkpoint(checkpoint, job, tool.provenance());
+    const bool interrupted = runner_detail::any_rank(control.interrupted());
     char line[160];
-    if (control.interrupted()) {
+    if (interrupted) {
       runner_detail::finish_progress(tool);
       std::snprintf(line, sizeof line, "stopped at %.1f %%; checkpoint written to ", 100.0 * job.fraction_done());
       runner_detail::note(tool, line + checkpoint.string() + " (continue with the same options and --resume)");
@@ -133,6 +141,7 @@ int run_job(const Tool& tool, Job& job, const std::filesystem::path& output, Out
     }
   }
   runner_detail::finish_progress(tool);
+  if (!runner_detail::is_root()) return 0;
   if (mode == OutputMode::new_file) {
     h5::OutputFile file(output, true);
     file.write_provenance(tool.provenance());

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "xorscape/core/ranks.hpp"
 #include "xorscape/core/stopwatch.hpp"
 #include "xorscape/stationary/stationary_file.hpp"
 
@@ -55,6 +56,49 @@ double CensusJob::fraction_done() const {
   return 0.999 * static_cast<double>(record_.starts_done) / static_cast<double>(spec_.starts);
 }
 
+namespace {
+
+// The trials of a block this rank computed, for the other ranks (core/ranks.hpp).
+std::vector<std::byte> pack_trials(const std::vector<TrialResult>& block, const std::vector<std::uint8_t>& done,
+                                   std::int64_t first) {
+  ranks::Packer out;
+  for (std::int64_t t = 0; t < static_cast<std::int64_t>(block.size()); ++t) {
+    if (!ranks::owns(first + t)) continue;
+    const TrialResult& r = block[t];
+    out.put(t);
+    out.put(done[t]);
+    out.put(static_cast<std::uint64_t>(r.points.size()));
+    for (const auto& point : r.points) out.put(point);
+    out.put(r.method);
+    out.put(r.iterations);
+    out.put(r.path_steps);
+    out.put(r.solves);
+    out.put(r.failures);
+  }
+  return out.bytes();
+}
+
+void unpack_trials(const std::vector<std::byte>& bytes, std::vector<TrialResult>& block,
+                   std::vector<std::uint8_t>& done) {
+  ranks::Unpacker in(bytes);
+  while (!in.done()) {
+    const auto t = static_cast<std::size_t>(in.get<std::int64_t>());
+    if (t >= block.size()) throw std::runtime_error("census: a rank sent a trial outside the block");
+    done[t] = in.get<std::uint8_t>();
+    TrialResult& r = block[t];
+    r.points.resize(static_cast<std::size_t>(in.get<std::uint64_t>()));
+    for (auto& point : r.points) point = in.get_vector<double>();
+    r.method = in.get_vector<int>();
+    r.iterations = in.get_vector<int>();
+    r.path_steps = in.get<int>();
+    r.solves = in.get<int>();
+    r.failures = in.get<int>();
+    r.interrupted = !done[t];
+  }
+}
+
+}  // namespace
+
 void CensusJob::run_block(const RunControl& control) {
   const std::int64_t first = record_.starts_done;
   // Up to the next multiple of kBlock, so the stopping rule sees the same prefixes however a run
@@ -63,17 +107,24 @@ void CensusJob::run_block(const RunControl& control) {
   std::vector<TrialResult> block(count);
   std::vector<std::uint8_t> done(count, 0);
   std::atomic<std::int64_t> trials_done{first};
+  // Under MPI, trial u is computed by rank u mod ranks; its numbers depend only on u.
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t t = 0; t < count; ++t) {
-    if (control.stop_requested()) continue;
+    if (!ranks::owns(first + t) || control.stop_requested()) continue;
     RandomStream rng(spec_.seed, {0x5747u, static_cast<std::uint64_t>(first + t)});
     TrialOptions options = spec_.trial;
     if (spec_.inner_radius > 0.0 && (first + t) % 2 == 1) options.radius = spec_.inner_radius;
     block[t] = run_trial(system_, symmetry_, rng, options, control);
     if (block[t].interrupted) continue;
     done[t] = 1;
-    const double now = static_cast<double>(++trials_done);
-    if (omp_get_thread_num() == 0) control.progress(now, static_cast<double>(spec_.starts));
+    const double now = static_cast<double>(first + (++trials_done - first) * ranks::size());
+    if (omp_get_thread_num() == 0) control.progress(std::min(now, static_cast<double>(first + count)),
+                                                    static_cast<double>(spec_.starts));
+  }
+  if (ranks::size() > 1) {
+    const auto gathered = ranks::all_gather(pack_trials(block, done, first));
+    for (int r = 0; r < ranks::size(); ++r)
+      if (r != ranks::rank()) unpack_trials(gathered[static_cast<std::size_t>(r)], block, done);
   }
   // The finished trials up to the first unfinished one; the rest is redone by the next call.
   for (std::int64_t t = 0; t < count && done[t]; ++t) {
@@ -96,13 +147,18 @@ bool CensusJob::rule_met() {
 void CensusJob::advance(const RunControl& control) {
   const auto begin = SteadyClock::now();
   bool stopped_by_rule = false;
-  while (record_.starts_done < spec_.starts && !control.stop_requested() && !(stopped_by_rule = rule_met()))
+  // Under MPI every rank holds the same record, so the rule agrees; the clock and signals are
+  // agreed with ranks::any (the same calls in the same order on every rank).
+  while (record_.starts_done < spec_.starts && !ranks::any(control.stop_requested()) &&
+         !(stopped_by_rule = rule_met()))
     run_block(control);
   session_.seconds += seconds_since(begin);
   control.progress(static_cast<double>(record_.starts_done), static_cast<double>(spec_.starts));
-  if ((record_.starts_done < spec_.starts && !stopped_by_rule) || control.interrupted()) return;
+  const bool interrupted = ranks::any(control.interrupted());
+  if ((record_.starts_done < spec_.starts && !stopped_by_rule) || interrupted) return;
   census_ = build_census(loss_, symmetry_, record_.hits, record_.starts_done, spec_.trial.distinct_tolerance, control,
                          spec_.degenerate_below);
+  if (ranks::any(!census_.has_value())) census_.reset();  // stopped on some rank: all build it again
   if (census_) summary_ = summarise(*census_, loss_.dimension(), spec_.complete_after);
 }
 
