@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
                  "density of loss g(L) and entropy S(L) by replica-exchange Wang-Landau + multicanonical refinement",
                  "wanglandau.h5");
   tool.enable_resume(300.0);
+  tool.enable_distribution();  // walkers (windows x runs) over the ranks of an MPI launch
   const cli::NetworkOptions network(tool, cli::entropy_network_choices());
   cli::add_wanglandau_options(tool);
   return tool.run(argc, argv, [&] {

@@ -165,7 +165,7 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
     if (const std::optional<int> status = parse(argc, argv)) return *status;
     if (ranks::size() > 1 && !distributes_)
       throw UsageError("mpirun", name_ + " runs in one process; start it without mpirun/srun (the tools that "
-                                         "spread their work over ranks: xorscape-stationary)");
+                                         "spread their work over ranks: xorscape-stationary, xorscape-wanglandau)");
     resolve_common();
     omp_set_num_threads(threads_);
     RunControl::install_signal_handlers();

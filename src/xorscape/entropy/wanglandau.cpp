@@ -265,6 +265,78 @@ void load_walker(const h5::Group& group, WalkerRecord& w, std::vector<double>& s
   }
 }
 
+void pack_walker(ranks::Packer& out, const WalkerRecord& w, const std::vector<double>& state,
+                 const std::vector<double>& cache) {
+  const RandomStream::State rng = w.rng.state();
+  for (const std::uint64_t word : rng.words) out.put(word);
+  out.put(rng.spare);
+  out.put(static_cast<std::uint8_t>(rng.has_spare));
+  out.put(w.first);
+  out.put(w.count);
+  out.put(w.bin);
+  out.put(static_cast<std::int32_t>(w.phase));
+  out.put(static_cast<std::uint8_t>(w.one_over_t));
+  out.put(static_cast<std::uint8_t>(w.converged));
+  out.put(w.ln_f);
+  out.put(w.steps);
+  out.put(w.since_check);
+  out.put(w.check_interval);
+  out.put(w.round_left);
+  out.put(w.ln_g);
+  out.put(w.histogram);
+  out.put(w.production);
+  out.put(w.visited);
+  out.put(w.visited_count);
+  out.put(w.step);
+  out.put(w.proposed);
+  out.put(w.accepted);
+  out.put(w.min_energy);
+  out.put(w.max_energy);
+  out.put(w.min_state);
+  out.put(w.log_steps);
+  out.put(w.log_ln_f);
+  out.put(w.representative_row);
+  out.put(w.representatives);
+  out.put(state);
+  out.put(cache);
+}
+
+void unpack_walker(ranks::Unpacker& in, WalkerRecord& w, std::vector<double>& state, std::vector<double>& cache) {
+  RandomStream::State rng{};
+  for (std::uint64_t& word : rng.words) word = in.get<std::uint64_t>();
+  rng.spare = in.get<double>();
+  rng.has_spare = in.get<std::uint8_t>() != 0;
+  w.rng = RandomStream(rng);
+  w.first = in.get<int>();
+  w.count = in.get<int>();
+  w.bin = in.get<int>();
+  w.phase = phase_of(in.get<std::int32_t>());
+  w.one_over_t = in.get<std::uint8_t>() != 0;
+  w.converged = in.get<std::uint8_t>() != 0;
+  w.ln_f = in.get<double>();
+  w.steps = in.get<std::int64_t>();
+  w.since_check = in.get<std::int64_t>();
+  w.check_interval = in.get<std::int64_t>();
+  w.round_left = in.get<std::int64_t>();
+  w.ln_g = in.get_vector<double>();
+  w.histogram = in.get_vector<std::int64_t>();
+  w.production = in.get_vector<std::int64_t>();
+  w.visited = in.get_vector<std::uint8_t>();
+  w.visited_count = in.get<int>();
+  w.step = in.get_vector<double>();
+  w.proposed = in.get_vector<std::int64_t>();
+  w.accepted = in.get_vector<std::int64_t>();
+  w.min_energy = in.get<double>();
+  w.max_energy = in.get<double>();
+  w.min_state = in.get_vector<double>();
+  w.log_steps = in.get_vector<double>();
+  w.log_ln_f = in.get_vector<double>();
+  w.representative_row = in.get_vector<std::int32_t>();
+  w.representatives = in.get_vector<double>();
+  state = in.get_vector<double>();
+  cache = in.get_vector<double>();
+}
+
 }  // namespace checkpoint
 
 }  // namespace xorscape::entropy

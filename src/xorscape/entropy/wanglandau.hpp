@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "xorscape/core/ranks.hpp"
 #include "xorscape/core/rng.hpp"
 #include "xorscape/core/run_control.hpp"
 #include "xorscape/entropy/entropy.hpp"
@@ -151,6 +152,10 @@ void save_walker(const h5::Group& group, const WalkerRecord& walker, const std::
                  const std::vector<double>& cache);
 // Fills the record; state and cache receive the model's.
 void load_walker(const h5::Group& group, WalkerRecord& walker, std::vector<double>& state, std::vector<double>& cache);
+// The same state as bytes, for the ranks of an MPI run (core/ranks.hpp): every field, bit for bit.
+void pack_walker(ranks::Packer& out, const WalkerRecord& walker, const std::vector<double>& state,
+                 const std::vector<double>& cache);
+void unpack_walker(ranks::Unpacker& in, WalkerRecord& walker, std::vector<double>& state, std::vector<double>& cache);
 }  // namespace checkpoint
 
 template <SamplerModel Model>
@@ -191,6 +196,8 @@ class ReplicaExchangeWangLandau {
   void close_round();
   void exchange(int run);
   void transitions(int run);
+  // Under MPI: every rank receives the walkers the others advanced this pass (and their steps).
+  void share_walkers(const std::vector<Walker<Model>*>& owing, std::vector<std::int64_t>& done) const;
 
   Model prototype_;
   LossBinning binning_;
@@ -571,6 +578,31 @@ void ReplicaExchangeWangLandau<Model>::close_round() {
 }
 
 template <SamplerModel Model>
+void ReplicaExchangeWangLandau<Model>::share_walkers(const std::vector<Walker<Model>*>& owing,
+                                                    std::vector<std::int64_t>& done) const {
+  ranks::Packer out;
+  for (std::size_t j = 0; j < owing.size(); ++j) {
+    if (!ranks::owns(static_cast<std::int64_t>(j))) continue;
+    out.put(static_cast<std::uint64_t>(j));
+    out.put(done[j]);
+    checkpoint::pack_walker(out, *owing[j], owing[j]->model.state(), owing[j]->model.cache());
+  }
+  const auto gathered = ranks::all_gather(out.bytes());
+  std::vector<double> state, cache;
+  for (int r = 0; r < ranks::size(); ++r) {
+    if (r == ranks::rank()) continue;
+    ranks::Unpacker in(gathered[static_cast<std::size_t>(r)]);
+    while (!in.done()) {
+      const auto j = static_cast<std::size_t>(in.get<std::uint64_t>());
+      if (j >= owing.size()) throw std::runtime_error("Wang-Landau: a rank sent a walker outside the round");
+      done[j] = in.get<std::int64_t>();
+      checkpoint::unpack_walker(in, *owing[j], state, cache);
+      owing[j]->model.restore(state, cache);
+    }
+  }
+}
+
+template <SamplerModel Model>
 void ReplicaExchangeWangLandau<Model>::advance(const RunControl& control) {
   while (!finished()) {
     if (!round_open_) open_round();
@@ -578,20 +610,23 @@ void ReplicaExchangeWangLandau<Model>::advance(const RunControl& control) {
     for (auto& rs : runs_)
       for (auto& w : rs.walkers)
         if (w.round_left > 0) owing.push_back(&w);
-    std::int64_t steps = 0;
-#pragma omp parallel for schedule(dynamic, 1) reduction(+ : steps)
+    std::vector<std::int64_t> done(owing.size(), 0);
+    // Under MPI, walker j of this pass runs on rank j mod ranks; a walker's steps depend only on
+    // its own state, so where it ran never changes a number.
+#pragma omp parallel for schedule(dynamic, 1)
     for (std::size_t j = 0; j < owing.size(); ++j) {
+      if (!ranks::owns(static_cast<std::int64_t>(j))) continue;
       Walker<Model>& w = *owing[j];
-      const std::int64_t done = advance_walker(w, binning_, spec_, w.round_left, control);
-      w.round_left = w.phase == Phase::done ? 0 : w.round_left - done;
-      steps += done;
+      done[j] = advance_walker(w, binning_, spec_, w.round_left, control);
+      w.round_left = w.phase == Phase::done ? 0 : w.round_left - done[j];
     }
-    total_steps_ += steps;
+    if (ranks::size() > 1) share_walkers(owing, done);
+    for (const std::int64_t d : done) total_steps_ += d;
     for (const Walker<Model>* w : owing)
       if (w->round_left > 0) return;  // stopped inside the round
     close_round();
     control.progress(progress(), 1.0);
-    if (control.stop_requested()) return;
+    if (ranks::any(control.stop_requested())) return;
   }
 }
 
