@@ -17,7 +17,7 @@ import numpy as np
 
 SKIP_ATTRIBUTES = re.compile(
     r"^(created_utc|git_commit|version|command_line|threads|option:threads|option:output|option:resume|option:force|"
-    r"option:checkpoint-every|wall_seconds|"
+    r"option:checkpoint-every|wall_seconds|exchange_seconds|ranks|"
     r"steps_per_second|evaluations_per_second|end_to_end_.*|.*_rate_.*|.*rate_1_thread|units|"
     r"DIMENSION_LIST|REFERENCE_LIST|CLASS|NAME|DIMENSION_LABELS|_Netcdf4.*|simd_level|code_path)$")
 

@@ -89,6 +89,8 @@ void write_run_attributes(const h5::Group& root, const WangLandauJob& job, const
   root.set_attribute("total_steps", sampler.total_steps());
   root.set_attribute("wall_seconds", job.seconds());
   root.set_attribute("steps_per_second", static_cast<double>(sampler.total_steps()) / std::max(job.seconds(), 1e-9));
+  root.set_attribute("rounds", sampler.rounds());
+  root.set_attribute("exchange_seconds", sampler.exchange_seconds());
 }
 
 void write_entropy(const h5::Group& root, const WangLandauSummary& s) {

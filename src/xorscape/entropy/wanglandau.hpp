@@ -26,6 +26,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -173,6 +174,9 @@ class ReplicaExchangeWangLandau {
   double progress() const;
   std::int64_t total_steps() const { return total_steps_; }
   std::int64_t rounds() const { return round_; }
+  // Wall-clock seconds this process spent between the walkers' steps of a round: sharing walkers
+  // between MPI ranks and the replica exchanges (not saved: a resumed run counts afresh).
+  double exchange_seconds() const { return exchange_seconds_; }
 
   // The whole state (walkers with their models, random streams, histograms, ln g, logs,
   // representatives, counters); load() throws std::runtime_error for a state that does not fit
@@ -207,6 +211,7 @@ class ReplicaExchangeWangLandau {
   std::int64_t round_ = 0;
   std::int64_t total_steps_ = 0;
   bool round_open_ = false;  // the walkers are inside round round_ (round_left says how far)
+  double exchange_seconds_ = 0.0;
 };
 
 // ------------------------------------------------------------------ the walker's steps
@@ -620,11 +625,14 @@ void ReplicaExchangeWangLandau<Model>::advance(const RunControl& control) {
       done[j] = advance_walker(w, binning_, spec_, w.round_left, control);
       w.round_left = w.phase == Phase::done ? 0 : w.round_left - done[j];
     }
+    const auto between = std::chrono::steady_clock::now();
     if (ranks::size() > 1) share_walkers(owing, done);
     for (const std::int64_t d : done) total_steps_ += d;
-    for (const Walker<Model>* w : owing)
-      if (w->round_left > 0) return;  // stopped inside the round
-    close_round();
+    bool stopped_inside = false;
+    for (const Walker<Model>* w : owing) stopped_inside = stopped_inside || w->round_left > 0;
+    if (!stopped_inside) close_round();
+    exchange_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - between).count();
+    if (stopped_inside) return;
     control.progress(progress(), 1.0);
     if (ranks::any(control.stop_requested())) return;
   }
