@@ -35,6 +35,7 @@
 
 #include "xorscape/core/rng.hpp"
 #include "xorscape/core/run_control.hpp"
+#include "xorscape/core/stopwatch.hpp"
 #include "xorscape/entropy/entropy.hpp"
 #include "xorscape/entropy/models.hpp"
 #include "xorscape/io/h5.hpp"
@@ -153,6 +154,20 @@ void save_walker(const h5::Group& group, const WalkerRecord& walker, const std::
 void load_walker(const h5::Group& group, WalkerRecord& walker, std::vector<double>& state, std::vector<double>& cache);
 }  // namespace checkpoint
 
+// Where a sampler's time went, for the in-run rate and how it compares with --bench (one walker
+// on one core): steps / walker_cpu_seconds is the rate per busy core; walker_cpu_seconds /
+// walker_seconds the share of its time a stepping thread actually ran (below 1 when other
+// processes take the cores); walker_seconds / slots the share of thread-seconds inside the
+// parallel rounds that had a walker to step, counting min(threads, walkers owing steps) threads
+// (below 1 when a walker needs longer than the others to finish a round and the rest wait).
+struct SamplerTiming {
+  std::int64_t steps = 0;
+  double stepping_seconds = 0.0;     // wall clock inside the parallel rounds
+  double slots = 0.0;                // threads x stepping_seconds
+  double walker_seconds = 0.0;       // wall clock of the walkers' advances, summed
+  double walker_cpu_seconds = 0.0;   // their threads' processor time, summed
+};
+
 template <SamplerModel Model>
 class ReplicaExchangeWangLandau {
  public:
@@ -167,6 +182,8 @@ class ReplicaExchangeWangLandau {
   // A rough fraction of the work done (ln f progress), for progress display.
   double progress() const;
   std::int64_t total_steps() const { return total_steps_; }
+  // Where this object's time went (not that of runs a checkpoint continues).
+  const SamplerTiming& timing() const { return timing_; }
   std::int64_t rounds() const { return round_; }
 
   // The whole state (walkers with their models, random streams, histograms, ln g, logs,
@@ -200,6 +217,7 @@ class ReplicaExchangeWangLandau {
   std::int64_t round_ = 0;
   std::int64_t total_steps_ = 0;
   bool round_open_ = false;  // the walkers are inside round round_ (round_left says how far)
+  SamplerTiming timing_;
 };
 
 // ------------------------------------------------------------------ the walker's steps
@@ -579,13 +597,25 @@ void ReplicaExchangeWangLandau<Model>::advance(const RunControl& control) {
       for (auto& w : rs.walkers)
         if (w.round_left > 0) owing.push_back(&w);
     std::int64_t steps = 0;
-#pragma omp parallel for schedule(dynamic, 1) reduction(+ : steps)
+    double cpu = 0.0, busy = 0.0;
+    const auto start = SteadyClock::now();
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : steps, cpu, busy)
     for (std::size_t j = 0; j < owing.size(); ++j) {
       Walker<Model>& w = *owing[j];
+      const double cpu0 = thread_cpu_seconds();
+      const auto started = SteadyClock::now();
       const std::int64_t done = advance_walker(w, binning_, spec_, w.round_left, control);
+      busy += seconds_since(started);
+      cpu += thread_cpu_seconds() - cpu0;
       w.round_left = w.phase == Phase::done ? 0 : w.round_left - done;
       steps += done;
     }
+    const double round_seconds = seconds_since(start);
+    timing_.stepping_seconds += round_seconds;
+    timing_.slots += static_cast<double>(std::min<std::size_t>(omp_get_max_threads(), owing.size())) * round_seconds;
+    timing_.walker_seconds += busy;
+    timing_.walker_cpu_seconds += cpu;
+    timing_.steps += steps;
     total_steps_ += steps;
     for (const Walker<Model>* w : owing)
       if (w->round_left > 0) return;  // stopped inside the round
