@@ -158,8 +158,9 @@ void load_walker(const h5::Group& group, WalkerRecord& walker, std::vector<doubl
 // on one core): steps / walker_cpu_seconds is the rate per busy core; walker_cpu_seconds /
 // walker_seconds the share of its time a stepping thread actually ran (below 1 when other
 // processes take the cores); walker_seconds / slots the share of thread-seconds inside the
-// parallel rounds that had a walker to step, counting min(threads, walkers owing steps) threads
-// (below 1 when a walker needs longer than the others to finish a round and the rest wait).
+// parallel rounds that had a walker to step (below 1 when there are fewer walkers owing steps
+// than threads, e.g. after some windows converged, or when a thread that has finished its walkers
+// waits for another at the end of a round, e.g. 3 walkers on 2 threads).
 struct SamplerTiming {
   std::int64_t steps = 0;
   double stepping_seconds = 0.0;     // wall clock inside the parallel rounds
@@ -612,7 +613,7 @@ void ReplicaExchangeWangLandau<Model>::advance(const RunControl& control) {
     }
     const double round_seconds = seconds_since(start);
     timing_.stepping_seconds += round_seconds;
-    timing_.slots += static_cast<double>(std::min<std::size_t>(omp_get_max_threads(), owing.size())) * round_seconds;
+    timing_.slots += static_cast<double>(omp_get_max_threads()) * round_seconds;
     timing_.walker_seconds += busy;
     timing_.walker_cpu_seconds += cpu;
     timing_.steps += steps;
