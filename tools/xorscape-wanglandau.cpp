@@ -7,6 +7,8 @@
 #include "xorscape/cli/entropy_bench.hpp"
 #include "xorscape/cli/entropy_options.hpp"
 #include "xorscape/cli/runner.hpp"
+#include "xorscape/core/ranks.hpp"
+#include "xorscape/core/stopwatch.hpp"
 #include "xorscape/entropy/entropy_file.hpp"
 
 using namespace xorscape;
@@ -25,6 +27,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     entropy::WangLandauJob job = cli::read_wanglandau(tool, network);
-    return cli::run_job(tool, job, [&](const h5::Group& root) { entropy::write_wanglandau(root, job, job.summary()); });
+    const auto start = SteadyClock::now();
+    const int status =
+        cli::run_job(tool, job, [&](const h5::Group& root) { entropy::write_wanglandau(root, job, job.summary()); });
+    if (ranks::is_root()) cli::print_in_run_rate(stderr, job.sampler().timing(), seconds_since(start));
+    return status;
   });
 }

@@ -1,6 +1,7 @@
 #include "xorscape/cli/entropy_bench.hpp"
 
 #include "xorscape/entropy/simple_sampling.hpp"
+#include "xorscape/entropy/wanglandau.hpp"
 #include "xorscape/entropy/wanglandau_job.hpp"
 #include "xorscape/kernels/kernels.hpp"
 
@@ -27,6 +28,18 @@ void print_wang_landau_rates(std::FILE* out, int threads) {
   std::fprintf(out, "  two walkers, n_h = 2: %.3g steps/s on 1 thread, %.3g on 2 threads: speed-up %.2f\n", one, two,
                two / one);
   print_simple_sampling_rates(out, threads);
+}
+
+void print_in_run_rate(std::FILE* out, const entropy::SamplerTiming& t, double seconds) {
+  if (t.steps == 0 || t.walker_cpu_seconds <= 0.0 || t.slots <= 0.0 || seconds <= 0.0) return;
+  const double steps = static_cast<double>(t.steps);
+  std::fprintf(out,
+               "rate: %.3g steps in %.3g s: %.3g steps/s wall; %.3g steps/s per busy core (CPU time; --bench gives "
+               "one walker on one core); the stepping threads ran %.0f %% of their time, walkers filled %.0f %% "
+               "of the thread slots, stepping took %.0f %% of the wall time\n",
+               steps, seconds, steps / seconds, steps / t.walker_cpu_seconds,
+               100.0 * t.walker_cpu_seconds / t.walker_seconds, 100.0 * t.walker_seconds / t.slots,
+               100.0 * t.stepping_seconds / seconds);
 }
 
 }  // namespace xorscape::cli

@@ -37,6 +37,7 @@
 #include "xorscape/core/ranks.hpp"
 #include "xorscape/core/rng.hpp"
 #include "xorscape/core/run_control.hpp"
+#include "xorscape/core/stopwatch.hpp"
 #include "xorscape/entropy/entropy.hpp"
 #include "xorscape/entropy/models.hpp"
 #include "xorscape/io/h5.hpp"
@@ -159,6 +160,21 @@ void pack_walker(ranks::Packer& out, const WalkerRecord& walker, const std::vect
 void unpack_walker(ranks::Unpacker& in, WalkerRecord& walker, std::vector<double>& state, std::vector<double>& cache);
 }  // namespace checkpoint
 
+// Where a sampler's time went, for the in-run rate and how it compares with --bench (one walker
+// on one core): steps / walker_cpu_seconds is the rate per busy core; walker_cpu_seconds /
+// walker_seconds the share of its time a stepping thread actually ran (below 1 when other
+// processes take the cores); walker_seconds / slots the share of thread-seconds inside the
+// parallel rounds that had a walker to step (below 1 when there are fewer walkers owing steps
+// than threads, e.g. after some windows converged, or when a thread that has finished its walkers
+// waits for another at the end of a round, e.g. 3 walkers on 2 threads).
+struct SamplerTiming {
+  std::int64_t steps = 0;
+  double stepping_seconds = 0.0;     // wall clock inside the parallel rounds
+  double slots = 0.0;                // threads x stepping_seconds
+  double walker_seconds = 0.0;       // wall clock of the walkers' advances, summed
+  double walker_cpu_seconds = 0.0;   // their threads' processor time, summed
+};
+
 template <SamplerModel Model>
 class ReplicaExchangeWangLandau {
  public:
@@ -173,6 +189,8 @@ class ReplicaExchangeWangLandau {
   // A rough fraction of the work done (ln f progress), for progress display.
   double progress() const;
   std::int64_t total_steps() const { return total_steps_; }
+  // Where this object's time went (not that of runs a checkpoint continues).
+  const SamplerTiming& timing() const { return timing_; }
   std::int64_t rounds() const { return round_; }
   // Wall-clock seconds this process spent between the walkers' steps of a round: sharing walkers
   // between MPI ranks and the replica exchanges (not saved: a resumed run counts afresh).
@@ -212,6 +230,7 @@ class ReplicaExchangeWangLandau {
   std::int64_t total_steps_ = 0;
   bool round_open_ = false;  // the walkers are inside round round_ (round_left says how far)
   double exchange_seconds_ = 0.0;
+  SamplerTiming timing_;
 };
 
 // ------------------------------------------------------------------ the walker's steps
@@ -616,15 +635,29 @@ void ReplicaExchangeWangLandau<Model>::advance(const RunControl& control) {
       for (auto& w : rs.walkers)
         if (w.round_left > 0) owing.push_back(&w);
     std::vector<std::int64_t> done(owing.size(), 0);
+    std::int64_t steps = 0;  // this process's steps (timing_)
+    double cpu = 0.0, busy = 0.0;
+    const auto start = SteadyClock::now();
     // Under MPI, walker j of this pass runs on rank j mod ranks; a walker's steps depend only on
     // its own state, so where it ran never changes a number.
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : steps, cpu, busy)
     for (std::size_t j = 0; j < owing.size(); ++j) {
       if (!ranks::owns(static_cast<std::int64_t>(j))) continue;
       Walker<Model>& w = *owing[j];
+      const double cpu0 = thread_cpu_seconds();
+      const auto started = SteadyClock::now();
       done[j] = advance_walker(w, binning_, spec_, w.round_left, control);
+      busy += seconds_since(started);
+      cpu += thread_cpu_seconds() - cpu0;
       w.round_left = w.phase == Phase::done ? 0 : w.round_left - done[j];
+      steps += done[j];
     }
+    const double round_seconds = seconds_since(start);
+    timing_.stepping_seconds += round_seconds;
+    timing_.slots += static_cast<double>(omp_get_max_threads()) * round_seconds;
+    timing_.walker_seconds += busy;
+    timing_.walker_cpu_seconds += cpu;
+    timing_.steps += steps;
     const auto between = std::chrono::steady_clock::now();
     if (ranks::size() > 1) share_walkers(owing, done);
     for (const std::int64_t d : done) total_steps_ += d;
