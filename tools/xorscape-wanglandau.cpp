@@ -8,6 +8,7 @@
 #include "xorscape/cli/entropy_options.hpp"
 #include "xorscape/cli/runner.hpp"
 #include "xorscape/entropy/entropy_file.hpp"
+#include "xorscape/entropy/wanglandau_job.hpp"
 
 using namespace xorscape;
 
@@ -24,6 +25,19 @@ int main(int argc, char** argv) {
       return 0;
     }
     entropy::WangLandauJob job = cli::read_wanglandau(tool, network);
-    return cli::run_job(tool, job, [&](const h5::Group& root) { entropy::write_wanglandau(root, job, job.summary()); });
+    const auto reference = cli::read_comparison_reference(tool, job.problem());
+    return cli::run_job(tool, job, [&](const h5::Group& root) {
+      const entropy::WangLandauSummary summary = job.summary();
+      entropy::write_wanglandau(root, job, summary);
+      if (!reference) return;
+      const entropy::Comparison c = entropy::compare_with_simple_sampling(
+          summary, job.problem().binning, *reference, job.problem().box.ln_volume(), cli::kComparePrecision);
+      entropy::write_comparison(root, c, reference->path);
+      std::fprintf(stderr,
+                   "comparison with %s: chi2/dof = %.3f over %d bins (simple-sampling error of S <= %g), "
+                   "%.1f %% within 2 sigma, mean residual %+.4f\n",
+                   reference->path.c_str(), c.statistics.chi2_per_dof, c.statistics.bins, c.precision_cut,
+                   100.0 * c.statistics.within_two_sigma, c.statistics.mean_residual);
+    });
   });
 }

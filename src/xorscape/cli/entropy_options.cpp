@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 
+#include "xorscape/entropy/entropy_file.hpp"
 #include "xorscape/entropy/wanglandau.hpp"
 
 namespace xorscape::cli {
@@ -17,6 +22,65 @@ int read_bins(const Tool& tool, const char* option) {
   const long long bins = tool.get<int>(option);
   if (bins > kMaxBins) throw UsageError(std::string("--") + option, "at most 10^9 bins");
   return static_cast<int>(bins);
+}
+
+bool is_hdf5_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char signature[8] = {};
+  in.read(signature, 8);
+  return in && std::memcmp(signature, "\x89HDF\r\n\x1a\n", 8) == 0;
+}
+
+std::vector<double> read_edge_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("--bin-edges", "cannot read " + path);
+  std::vector<double> edges;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::istringstream words(line.substr(0, line.find('#')));
+    std::string word;
+    while (words >> word) {
+      std::size_t used = 0;
+      double v = 0.0;
+      try {
+        v = std::stod(word, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != word.size()) throw UsageError("--bin-edges", path + " line " + std::to_string(number) + ": '" + word + "' is not a number");
+      edges.push_back(v);
+    }
+  }
+  return edges;
+}
+
+// The edges of --bin-edges: they must run from 0 to the largest loss `top`.
+entropy::LossBinning read_bin_edges(const std::string& path, double top) {
+  std::vector<double> edges;
+  if (is_hdf5_file(path)) {
+    try {
+      const h5::InputFile file(path);
+      edges = file.root().read_doubles("bins/edges");
+    } catch (const std::exception& e) {
+      throw UsageError("--bin-edges", path + " has no readable /bins/edges: " + e.what());
+    }
+  } else {
+    edges = read_edge_text(path);
+  }
+  if (edges.size() > static_cast<std::size_t>(kMaxBins)) throw UsageError("--bin-edges", "at most 10^9 bins");
+  if (edges.size() < 3) throw UsageError("--bin-edges", "needs at least 3 edges (2 bins)");
+  if (edges.front() != 0.0 || edges.back() != top) {
+    std::ostringstream s;
+    s.precision(17);
+    s << "the edges must run from 0 to the largest loss " << top << " (they run from " << edges.front() << " to "
+      << edges.back() << ")";
+    throw UsageError("--bin-edges", s.str());
+  }
+  try {
+    return entropy::LossBinning(std::move(edges));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("--bin-edges", e.what());
+  }
 }
 
 }  // namespace
@@ -35,7 +99,10 @@ void add_problem_options(Tool& tool) {
        "(groups w1 b1 w2 b2, or single parameter names such as w1_12)")
       ("bins", po::value<int>()->default_value(1000), "uniform loss bins over [0, L_max] (L_max = 1 for xor), 2..10^9")
       ("fine-bins", po::value<int>()->default_value(0), "replace the bins below --fine-until by this many finer ones (0: off)")
-      ("fine-until", po::value<double>()->default_value(0.01), "upper end of the finely binned low-loss region (loss units)");
+      ("fine-until", po::value<double>()->default_value(0.01), "upper end of the finely binned low-loss region (loss units)")
+      ("bin-edges", po::value<std::string>(),
+       "non-uniform bins: a text file of increasing edges from 0 to L_max (whitespace-separated, '#' comments), "
+       "or an xorscape-simplesample/-wanglandau file whose /bins/edges to reuse; replaces --bins and --fine-bins");
 }
 
 entropy::EntropyProblem read_problem(const Tool& tool, const NetworkOptions& network) {
@@ -46,6 +113,12 @@ entropy::EntropyProblem read_problem(const Tool& tool, const NetworkOptions& net
     entropy::check_box(box);
   } catch (const std::invalid_argument& e) {
     throw UsageError("--box", e.what());
+  }
+  if (tool.has("bin-edges")) {
+    if (tool.given("bins") || tool.given("fine-bins"))
+      throw UsageError("--bin-edges", "replaces --bins and --fine-bins; give only one of them");
+    entropy::LossBinning binning = read_bin_edges(tool.get<std::string>("bin-edges"), entropy::loss_upper_bound(loss));
+    return entropy::make_problem(std::move(loss), std::move(box), std::move(binning));
   }
   const int bins = static_cast<int>(require_at_least("--bins", read_bins(tool, "bins"), 2));
   const int fine_bins = static_cast<int>(require_at_least("--fine-bins", read_bins(tool, "fine-bins"), 0));
@@ -89,7 +162,7 @@ entropy::SimpleSamplingJob read_simplesample(const Tool& tool, const NetworkOpti
 void add_wanglandau_options(Tool& tool) {
   add_problem_options(tool);
   tool.options().add_options()
-      ("runs", po::value<int>()->default_value(1), "independent runs K (mean and standard deviation of S)")
+      ("runs", po::value<int>()->default_value(4), "independent runs K (mean of S and its standard error)")
       ("windows", po::value<int>()->default_value(2), "replica-exchange windows over L per run (walkers run on threads)")
       ("overlap", po::value<double>()->default_value(0.75), "fraction of a window shared with its neighbour, in (0, 1)")
       ("flatness", po::value<double>()->default_value(0.8, "0.8"), "flat when min H >= flatness * mean H over visited bins, in (0, 1)")
@@ -103,6 +176,9 @@ void add_wanglandau_options(Tool& tool) {
       ("max-sweeps", po::value<double>()->default_value(0.0),
        "cap on Wang-Landau sweeps per window (0: none); a capped run is marked not converged")
       ("round-steps", po::value<int>()->default_value(1 << 18), "steps per walker between replica exchanges")
+      ("compare", po::value<std::string>(),
+       "an xorscape-simplesample file of the same network and box: store (/comparison) and print chi2/dof and the "
+       "fraction within 2 sigma over the common bins where both are precise (needs --runs >= 2)")
       ("smooth", po::value<double>()->default_value(0.02), "half-width in L of the local fit behind beta(L) and its derivatives")
       ("bench", po::bool_switch(), "print Wang-Landau step rates (n_h = 2, 18) and 1 -> 2 thread scaling, then exit");
 }
@@ -161,7 +237,20 @@ entropy::WangLandauJob read_wanglandau(const Tool& tool, const NetworkOptions& n
   const double smoothing = require_positive("--smooth", tool.get<double>("smooth"));
   if (spec.windows > problem.binning.bins() / 4) throw UsageError("--windows", "needs at least 4 bins per window");
   check_wang_landau_memory(spec, problem.binning.bins(), D);
+  if (tool.has("compare") && spec.runs < 2) throw UsageError("--compare", "needs --runs >= 2 for the Wang-Landau error bar");
   return entropy::WangLandauJob(std::move(problem), spec, smoothing);
+}
+
+std::optional<entropy::SimpleSamplingReference> read_comparison_reference(const Tool& tool,
+                                                                         const entropy::EntropyProblem& problem) {
+  if (!tool.has("compare")) return std::nullopt;
+  const std::string path = tool.get<std::string>("compare");
+  if (!std::filesystem::is_regular_file(path)) throw UsageError("--compare", "cannot read " + path);
+  try {
+    return entropy::read_simplesample_reference(path, problem);
+  } catch (const std::exception& e) {
+    throw UsageError("--compare", e.what());
+  }
 }
 
 }  // namespace xorscape::cli
