@@ -198,6 +198,7 @@ bad wanglandau "--bin-edges"   --bin-edges edges_flat.txt -o out.h5
 bad wanglandau "--bin-edges"   --bin-edges edges_short.txt -o out.h5
 bad wanglandau "--bin-edges"   --bin-edges malformed.h5 -o out.h5
 bad wanglandau "--bin-edges"   --bins 500 --bin-edges edges_flat.txt -o out.h5
+bad wanglandau "--bins-from"   --bins-from pilots -o out.h5
 bad wanglandau "--compare"     --compare no-such-file.h5 -o out.h5
 bad wanglandau "--compare"     --compare malformed.h5 -o out.h5
 bad wanglandau "--compare"     --runs 1 --compare malformed.h5 -o out.h5

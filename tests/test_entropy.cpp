@@ -152,6 +152,26 @@ TEST_CASE("common bins of two binnings merge densities exactly") {
   CHECK(std::isnan(merged_ln_density(ln_g, known, fine, 3, 7)));
 }
 
+TEST_CASE("pilot refinement splits bins where ln g changes fastest, by at most the cap") {
+  const LossBinning binning(0.0, 1.0, 10);
+  // ln g rises by 0.1 per bin over bins 0..4 and by 1.0 per bin over 5..9; bin 7 unknown.
+  std::vector<double> ln_g(10);
+  for (int b = 0; b < 10; ++b) ln_g[b] = b < 5 ? 0.1 * b : 0.4 + 1.0 * (b - 4);
+  std::vector<std::uint8_t> known(10, 1);
+  known[7] = 0;
+  const std::vector<double> edges = refined_edges(ln_g, known, binning, 0.25, 3);
+  // splits: bins 0-3: 1; bin 4: slope (1.4 - 0.3)/2 = 0.55 -> 3; bin 5, 9: 1.0 -> 3 (capped from 4);
+  // bin 6: one-sided (7 unknown) 1.0 -> 3; bin 7: unknown -> 1; bin 8: one-sided 1.0 -> 3.
+  const LossBinning refined(edges);
+  CHECK(refined.bins() == 4 + 3 + 3 + 3 + 1 + 3 + 3);
+  CHECK(edges.front() == 0.0);
+  CHECK(edges.back() == 1.0);
+  CHECK(refined.width(0) == Approx(0.1).epsilon(1e-12));
+  CHECK(refined.width(4) == Approx(0.1 / 3).epsilon(1e-12));
+  CHECK(refined.index(0.75) == 4 + 3 + 3 + 3);  // bin 7 stays whole
+  CHECK(refined_edges(ln_g, known, binning, 10.0, 16) == binning.edges());
+}
+
 TEST_CASE("the agreement statistic: chi2/dof and the fraction within 2 sigma of known residuals") {
   const std::vector<double> sigma{0.1, 0.2, 0.5, 1.0};
   const std::vector<double> residual{0.1, -0.6, 0.5, 2.5};  // z = 1, -3, 1, 2.5

@@ -1,6 +1,7 @@
 #include "xorscape/cli/entropy_options.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "xorscape/entropy/entropy_file.hpp"
+#include "xorscape/core/stopwatch.hpp"
 #include "xorscape/entropy/wanglandau.hpp"
 
 namespace xorscape::cli {
@@ -176,6 +178,9 @@ void add_wanglandau_options(Tool& tool) {
       ("max-sweeps", po::value<double>()->default_value(0.0),
        "cap on Wang-Landau sweeps per window (0: none); a capped run is marked not converged")
       ("round-steps", po::value<int>()->default_value(1 << 18), "steps per walker between replica exchanges")
+      ("bins-from", po::value<std::string>(),
+       "'pilot': split the bins where a short pilot run (1 run to ln f = 1e-4) finds ln g changing by more than "
+       "0.25 per bin into up to 16 equal parts, then run on those bins")
       ("compare", po::value<std::string>(),
        "an xorscape-simplesample file of the same network and box: store (/comparison) and print chi2/dof and the "
        "fraction within 2 sigma over the common bins where both are precise (needs --runs >= 2)")
@@ -214,6 +219,11 @@ entropy::WangLandauSpec read_wang_landau_spec(const Tool& tool, double D) {
   return spec;
 }
 
+// --bins-from pilot: the pilot's ln f, the change of ln g per bin above which a bin is split, and
+// the most parts a bin is split into.
+constexpr double kPilotLnF = 1e-4, kPilotIncrement = 0.25;
+constexpr int kPilotMaxSplit = 16;
+
 // Memory of a run: its discovery walker spans every bin with ln g, two histograms, flags and the
 // row of its representative (29 bytes a bin) and keeps one state per bin reached (at most 8 D
 // bytes a bin); its windows then hold ln g, histograms and flags each (25 bytes a bin, at most
@@ -230,14 +240,44 @@ void check_wang_landau_memory(const entropy::WangLandauSpec& spec, double bins, 
 
 }  // namespace
 
+// --bins-from pilot: the problem on bins refined where a pilot run finds ln g changing fastest.
+// The pilot is deterministic (its own stream), so a resumed run finds the same bins again.
+entropy::EntropyProblem refine_by_pilot(entropy::EntropyProblem problem, const entropy::WangLandauSpec& main) {
+  entropy::WangLandauSpec spec = main;
+  spec.runs = 1;
+  spec.production_steps = 0;
+  spec.ln_f_final = std::max(main.ln_f_final, kPilotLnF);
+  if (!(spec.ln_f_final < spec.ln_f_initial)) spec.ln_f_final = main.ln_f_final;
+  spec.seed = main.seed ^ 0x70696c6f74ull;  // "pilot"
+  const auto start = SteadyClock::now();
+  entropy::NetworkSampler pilot(entropy::XorNetworkModel(problem.loss, problem.box), problem.binning, spec,
+                                problem.box.ln_volume());
+  pilot.advance();
+  const entropy::RunResult r = pilot.result(0);
+  entropy::LossBinning refined(entropy::refined_edges(r.ln_g_wang_landau, r.known_wang_landau, problem.binning,
+                                                      kPilotIncrement, kPilotMaxSplit));
+  std::fprintf(stderr, "pilot (1 run to ln f = %g, %.3g steps, %.1f s): %d bins -> %d bins\n", spec.ln_f_final,
+               static_cast<double>(pilot.total_steps()), seconds_since(start), problem.binning.bins(), refined.bins());
+  return entropy::make_problem(std::move(problem.loss), std::move(problem.box), std::move(refined));
+}
+
 entropy::WangLandauJob read_wanglandau(const Tool& tool, const NetworkOptions& network) {
   entropy::EntropyProblem problem = read_problem(tool, network);
   const double D = problem.loss.dimension();
   const entropy::WangLandauSpec spec = read_wang_landau_spec(tool, D);
   const double smoothing = require_positive("--smooth", tool.get<double>("smooth"));
+  if (tool.has("compare") && spec.runs < 2) throw UsageError("--compare", "needs --runs >= 2 for the Wang-Landau error bar");
+  if (tool.has("bins-from")) {
+    if (tool.get<std::string>("bins-from") != "pilot") throw UsageError("--bins-from", "the only choice is 'pilot'");
+    if (problem.binning.bins() > kMaxBins / kPilotMaxSplit)
+      throw UsageError("--bins-from", "the refined bins could exceed 10^9");
+    if (spec.windows > problem.binning.bins() / 4) throw UsageError("--windows", "needs at least 4 bins per window");
+    check_wang_landau_memory(spec, static_cast<double>(problem.binning.bins()) * kPilotMaxSplit, D);
+    if (tool.has("compare")) read_comparison_reference(tool, problem);  // a bad file is refused before the pilot
+    problem = refine_by_pilot(std::move(problem), spec);
+  }
   if (spec.windows > problem.binning.bins() / 4) throw UsageError("--windows", "needs at least 4 bins per window");
   check_wang_landau_memory(spec, problem.binning.bins(), D);
-  if (tool.has("compare") && spec.runs < 2) throw UsageError("--compare", "needs --runs >= 2 for the Wang-Landau error bar");
   return entropy::WangLandauJob(std::move(problem), spec, smoothing);
 }
 

@@ -25,7 +25,8 @@ void add_simplesample_options(Tool& tool);
 entropy::SimpleSamplingJob read_simplesample(const Tool& tool, const NetworkOptions& network);
 
 // The problem options and --runs, --windows, --overlap, --flatness, --lnf-initial, --lnf-final,
-// --schedule, --production-sweeps, --discovery-sweeps, --max-sweeps, --round-steps, --compare, --smooth, --bench.
+// --schedule, --production-sweeps, --discovery-sweeps, --max-sweeps, --round-steps, --bins-from, --compare, --smooth,
+// --bench.
 void add_wanglandau_options(Tool& tool);
 entropy::WangLandauJob read_wanglandau(const Tool& tool, const NetworkOptions& network);
 // The simple-sampling file of --compare, read and checked before any work (none without it).

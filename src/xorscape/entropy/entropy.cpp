@@ -485,3 +485,29 @@ AgreementStatistics agreement_statistics(const std::vector<double>& residual, co
 }
 
 }  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+
+std::vector<double> refined_edges(const std::vector<double>& ln_g, const std::vector<std::uint8_t>& known,
+                                  const LossBinning& binning, double increment, int max_split) {
+  if (!(increment > 0.0) || max_split < 1) throw std::invalid_argument("refinement needs increment > 0 and max_split >= 1");
+  const int B = binning.bins();
+  auto has = [&](int b) { return b >= 0 && b < B && known[b]; };
+  std::vector<double> edges{binning.lo()};
+  for (int b = 0; b < B; ++b) {
+    int m = 1;
+    if (has(b)) {
+      const int left = has(b - 1) ? b - 1 : b, right = has(b + 1) ? b + 1 : b;
+      if (right > left) {
+        const double slope = std::abs(ln_g[right] - ln_g[left]) / (right - left);
+        m = static_cast<int>(std::min<double>(max_split, std::max(1.0, std::ceil(slope / increment))));
+      }
+    }
+    const double lo = binning.lower_edge(b), hi = binning.upper_edge(b);
+    for (int k = 1; k < m; ++k) edges.push_back(lo + (hi - lo) * k / m);
+    edges.push_back(hi);
+  }
+  return edges;
+}
+
+}  // namespace xorscape::entropy

@@ -227,3 +227,12 @@ struct AgreementStatistics {
 // Throws std::invalid_argument for unequal lengths, no bins or a sigma that is not above 0.
 AgreementStatistics agreement_statistics(const std::vector<double>& residual, const std::vector<double>& sigma);
 }  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+// Edges that split bin b of `binning` into m_b equal parts, m_b = min(max_split, ceil(slope_b /
+// increment)) >= 1, where slope_b = |ln g_{b+1} - ln g_{b-1}| / 2 (one-sided at the ends of the
+// known range; unknown bins are not split): finer bins where ln g changes fastest, so that ln g
+// changes by about `increment` or less from bin to bin (xorscape-wanglandau --bins-from pilot).
+std::vector<double> refined_edges(const std::vector<double>& ln_g, const std::vector<std::uint8_t>& known,
+                                  const LossBinning& binning, double increment, int max_split);
+}  // namespace xorscape::entropy
