@@ -6,6 +6,9 @@ PREFIX_NAME.png and PREFIX_NAME.pdf for
   fig8         S(L) for several n_h, shifted vertically (Figure 8)
   wl_vs_ss     Wang-Landau against simple sampling with error bars (the WL file of the same n_h and box;
                only with a simple-sampling file)
+  residual     WL - simple sampling over L with the combined error bars of the agreement test
+               (/comparison of the compared WL file, written by xorscape-wanglandau --compare;
+               only when it has one)
   beta         beta(L) = dS/dL (smoothed) for every WL file
   convergence  ln f against Monte Carlo sweeps for every window of run 0 (the compared WL file,
                else the first)
@@ -97,6 +100,31 @@ def wl_vs_ss(d, ss_path, out):
     save(fig, out, "wl_vs_ss")
 
 
+def residual_figure(d, out):
+    """The agreement test stored by xorscape-wanglandau --compare: residual and combined sigma per bin."""
+    f = h5py.File(d["path"], "r")
+    if "comparison" not in f:
+        return False
+    c = f["comparison"]
+    L, r, sigma = c["loss"][:], c["residual"][:], c["sigma"][:]
+    z = np.abs(r) / sigma
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    ax.errorbar(L[z < 2], r[z < 2], yerr=sigma[z < 2], fmt=".", ms=2.5, color="k", elinewidth=0.6,
+                label="within 2 sigma")
+    ax.errorbar(L[z >= 2], r[z >= 2], yerr=sigma[z >= 2], fmt=".", ms=3, color="C3", elinewidth=0.8,
+                label="outside 2 sigma")
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.set_xlabel("loss $L$")
+    ax.set_ylabel("$S_{WL} - S_{simple}$")
+    a = c.attrs
+    ax.set_title(f"$n_h = {d['n_h']}$, {d['runs']} runs: $\\chi^2$/dof = {float(a['chi2_per_dof']):.2f} over "
+                 f"{int(a['compared_bins'])} bins, {100 * float(a['within_2_sigma']):.1f} % within 2$\\sigma$",
+                 fontsize=9)
+    ax.legend(fontsize=8)
+    save(fig, out, "residual")
+    return True
+
+
 def beta_figure(curves, out):
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     cmap = plt.get_cmap("viridis")
@@ -163,6 +191,7 @@ def main():
             print(f"entropy_figures: no Wang-Landau file has the n_h and box of {ss_files[0]}", file=sys.stderr)
             return 2
         wl_vs_ss(match[0], ss_files[0], a.output)
+        residual_figure(match[0], a.output)
         shown = match[0]
     convergence(shown, a.output)
     return 0

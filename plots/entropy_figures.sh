@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gnuplot versions of the entropy figures: exports the data with xorscape-export and runs the
 # plots/entropy_*.gp scripts. Writes entropy_fig8_gp.png, entropy_wl_vs_ss_gp.png,
-# entropy_beta_gp.png and entropy_convergence_gp.png into OUT.
+# entropy_beta_gp.png and entropy_convergence_gp.png into OUT, and entropy_residual_gp.png when the
+# compared WL file has a /comparison (xorscape-wanglandau --compare).
 # Usage: plots/entropy_figures.sh BUILD_DIR OUT SIMPLESAMPLE.h5 WANGLANDAU.h5 [MORE_WANGLANDAU.h5 ...]
 set -euo pipefail
 BIN="$1"; OUT="$2"; SS="$3"; shift 3
@@ -36,4 +37,12 @@ gnuplot -e "dir='$tmp'; out='$OUT/entropy_fig8_gp.png'; curves='$list'" "$here/e
 gnuplot -e "dir='$tmp'; out='$OUT/entropy_beta_gp.png'; curves='$list'" "$here/entropy_beta.gp"
 gnuplot -e "dir='$tmp'; out='$OUT/entropy_wl_vs_ss_gp.png'; nh='$(nh "$match")'" "$here/entropy_wl_vs_ss.gp"
 gnuplot -e "dir='$tmp'; out='$OUT/entropy_convergence_gp.png'; windows='$windows'; nh='$(nh "$match")'" "$here/entropy_convergence.gp"
+if "$BIN/xorscape-export" "$match" comparison/residual > /dev/null 2>&1; then
+  paste <(export_1d "$match" comparison/residual) <(values "$match" comparison/sigma) > "$tmp/res.dat"
+  title=$(printf 'n_h = %s: chi2/dof = %.2f over %s bins, %.1f %% within 2 sigma' "$(nh "$match")" \
+    "$("$BIN/xorscape-export" "$match" comparison --attribute chi2_per_dof)" \
+    "$(awk 'END{print NR}' "$tmp/res.dat")" \
+    "$(awk '{n++; if ($2 < 2*$3 && -$2 < 2*$3) w++} END{print 100*w/n}' "$tmp/res.dat")")
+  gnuplot -e "dir='$tmp'; out='$OUT/entropy_residual_gp.png'; title_text='$title'" "$here/entropy_residual.gp"
+fi
 echo "entropy_figures.sh: wrote gnuplot figures into $OUT"

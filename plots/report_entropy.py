@@ -133,6 +133,18 @@ def main():
                          f"{len(z)} bins with simple-sampling error < 0.05: largest abs(dS) = {np.max(np.abs(diff)):.3f}, "
                          f"median abs(dS)/sigma = {np.median(z):.2f}, {100 * within:.0f}% within 2 sigma",
                          command(f) + " vs " + command(s), "yes" if within > 0.9 else ("partly" if within > 0.6 else "no")))
+    # The stored agreement test (xorscape-wanglandau --compare): issue 13's goal.
+    if 2 in main_runs and "comparison" in main_runs[2]:
+        f = main_runs[2]
+        a = f["comparison"].attrs
+        chi2, within = float(a["chi2_per_dof"]), float(a["within_2_sigma"])
+        rows.append(("agreement test WL vs simple sampling (n_h = 2, --compare)",
+                     "issue 13: chi2/dof in [0.7, 1.5] and >= 93 % within 2 sigma",
+                     f"chi2/dof = {chi2:.2f}, {100 * within:.1f} % within 2 sigma over {int(a['compared_bins'])} bins "
+                     f"(simple-sampling error of S <= {float(a['precision_cut']):g}; {int(f.attrs['runs'])} runs, "
+                     f"WL standard error with its variance pooled over +-{int(a['pooling'])} bins); mean residual "
+                     f"{float(a['mean_residual']):+.3f}",
+                     command(f), "yes" if 0.7 <= chi2 <= 1.5 and within >= 0.93 else "no"))
     boxes = sorted(((float(b), f) for (n, b), f in files.items() if n == 2 and b is not None))
     if boxes and 2 in main_runs:
         boxes.append((float(main_runs[2].attrs["box_upper"][0]), main_runs[2]))

@@ -15,6 +15,9 @@ printf 'not an HDF5 file\n' > malformed.h5
 printf 'w1_11 = 1\nthis is not a parameter line\n' > malformed.txt
 printf 'bogus-option = 3\n' > bad.cfg
 printf 'precious\n' > exists.h5
+printf '0 0.5 x 1\n' > edges_word.txt
+printf '0 0.5 0.5 1\n' > edges_flat.txt
+printf '0 0.5 0.9\n' > edges_short.txt
 
 checks=0
 # bad TOOL PATTERN ARGS...: status 2, one line containing PATTERN, nothing written.
@@ -35,7 +38,7 @@ bad() {
   if [ "$before" != "$after" ]; then
     echo "FAIL: xorscape-$tool $*: the folder changed: $(diff <(echo "$before") <(echo "$after") | tail -n +2 | tr '\n' ' ')"; fail=1
     # restore the fixture files
-    find . -mindepth 1 -maxdepth 1 ! -name malformed.h5 ! -name malformed.txt ! -name bad.cfg ! -name exists.h5 -exec rm -rf {} +
+    find . -mindepth 1 -maxdepth 1 ! -name malformed.h5 ! -name malformed.txt ! -name bad.cfg ! -name exists.h5 ! -name 'edges_*.txt' -exec rm -rf {} +
   fi
   if [ "$(cat exists.h5)" != precious ]; then echo "FAIL: xorscape-$tool $*: overwrote exists.h5"; fail=1; printf 'precious\n' > exists.h5; fi
 }
@@ -175,6 +178,8 @@ bad simplesample "--bins"       --bins 0 -o out.h5
 bad simplesample "--bins"       --bins 1000000000 -o out.h5
 bad simplesample "--fine-until" --fine-bins 10 --fine-until nan -o out.h5
 bad simplesample "--output-activation" --output-activation relu -o out.h5
+bad simplesample "--bin-edges"  --bin-edges no-such-file.txt -o out.h5
+bad simplesample "--bin-edges"  --bin-edges edges_word.txt -o out.h5
 
 # wanglandau
 bad wanglandau "--runs"        --runs 0 -o out.h5
@@ -189,6 +194,14 @@ bad wanglandau "--box"         --box 1e308 -o out.h5
 bad wanglandau "--bins"        --bins 1 -o out.h5
 bad wanglandau "--bins"        --bins 2000000000 -o out.h5
 bad wanglandau "--output-activation" --output-activation identity -o out.h5
+bad wanglandau "--bin-edges"   --bin-edges edges_flat.txt -o out.h5
+bad wanglandau "--bin-edges"   --bin-edges edges_short.txt -o out.h5
+bad wanglandau "--bin-edges"   --bin-edges malformed.h5 -o out.h5
+bad wanglandau "--bin-edges"   --bins 500 --bin-edges edges_flat.txt -o out.h5
+bad wanglandau "--bins-from"   --bins-from pilots -o out.h5
+bad wanglandau "--compare"     --compare no-such-file.h5 -o out.h5
+bad wanglandau "--compare"     --compare malformed.h5 -o out.h5
+bad wanglandau "--compare"     --runs 1 --compare malformed.h5 -o out.h5
 
 # anneal
 bad anneal "--seeds"       --seeds 0 -o out.h5

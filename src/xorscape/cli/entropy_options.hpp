@@ -2,6 +2,8 @@
 // The options of xorscape-simplesample and xorscape-wanglandau and their reading into jobs
 // (docs/xorscape-simplesample.md, docs/xorscape-wanglandau.md). Every size is checked against
 // the memory it needs before any work starts.
+#include <optional>
+
 #include "xorscape/cli/cli.hpp"
 #include "xorscape/cli/network_options.hpp"
 #include "xorscape/entropy/simple_sampling.hpp"
@@ -23,8 +25,14 @@ void add_simplesample_options(Tool& tool);
 entropy::SimpleSamplingJob read_simplesample(const Tool& tool, const NetworkOptions& network);
 
 // The problem options and --runs, --windows, --overlap, --flatness, --lnf-initial, --lnf-final,
-// --schedule, --production-sweeps, --discovery-sweeps, --max-sweeps, --round-steps, --smooth, --bench.
+// --schedule, --production-sweeps, --discovery-sweeps, --max-sweeps, --round-steps, --bins-from, --compare, --smooth,
+// --bench.
 void add_wanglandau_options(Tool& tool);
 entropy::WangLandauJob read_wanglandau(const Tool& tool, const NetworkOptions& network);
+// The simple-sampling file of --compare, read and checked before any work (none without it).
+std::optional<entropy::SimpleSamplingReference> read_comparison_reference(const Tool& tool,
+                                                                         const entropy::EntropyProblem& problem);
+// The simple-sampling precision below which --compare compares a bin: standard error of S <= 0.05.
+inline constexpr double kComparePrecision = 0.05;
 
 }  // namespace xorscape::cli

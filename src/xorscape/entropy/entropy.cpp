@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -31,9 +32,36 @@ LossBinning::LossBinning(double lo, double hi, int bins, double fine_until, int 
   coarse_inverse_width_ = coarse_bins_ / (hi_ - fine_until_);
 }
 
+LossBinning::LossBinning(std::vector<double> edges)
+    : lo_(edges.empty() ? 0.0 : edges.front()), hi_(edges.empty() ? 0.0 : edges.back()), fine_until_(lo_),
+      fine_bins_(0), coarse_bins_(static_cast<int>(edges.size()) - 1), requested_bins_(coarse_bins_),
+      requested_fine_until_(0.0), fine_inverse_width_(0.0), coarse_inverse_width_(0.0) {
+  if (edges.size() < 2) throw std::invalid_argument("need at least two bin edges");
+  if (edges.size() > static_cast<std::size_t>(std::numeric_limits<int>::max() / 4))
+    throw std::invalid_argument("too many bin edges");
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    if (!std::isfinite(edges[i])) throw std::invalid_argument("bin edge " + std::to_string(i) + " is not finite");
+    if (i > 0 && !(edges[i] > edges[i - 1]))
+      throw std::invalid_argument("bin edges must increase strictly (edge " + std::to_string(i) + ")");
+  }
+  given_ = std::move(edges);
+  const int B = coarse_bins_;
+  cells_ = 4 * B;
+  cell_inverse_width_ = cells_ / (hi_ - lo_);
+  // cell_first_[c]: how many inner edges lie in cells below c. The cell of a value never
+  // decreases with the value, so the bin of any value in cell c lies in [cell_first_[c], cell_first_[c + 1]].
+  cell_first_.assign(cells_ + 1, 0);
+  for (int i = 1; i < B; ++i) {
+    const int cell = std::min(static_cast<int>((given_[i] - lo_) * cell_inverse_width_), cells_ - 1);
+    ++cell_first_[cell + 1];
+  }
+  for (int c = 1; c <= cells_; ++c) cell_first_[c] += cell_first_[c - 1];
+}
+
 double LossBinning::lower_edge(int bin) const {
   if (bin <= 0) return lo_;
   if (bin >= bins()) return hi_;
+  if (!given_.empty()) return given_[bin];
   if (bin < fine_bins_) return lo_ + bin / fine_inverse_width_;
   return fine_until_ + (bin - fine_bins_) / coarse_inverse_width_;
 }
@@ -54,6 +82,17 @@ std::string LossBinning::describe() const {
   std::ostringstream s;
   s.precision(17);
   s << "bins " << bins() << " over [" << lo_ << ", " << hi_ << "]";
+  if (!given_.empty()) {
+    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over the edges' bits
+    double narrowest = hi_ - lo_;
+    for (std::size_t i = 0; i < given_.size(); ++i) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &given_[i], sizeof bits);
+      for (int k = 0; k < 8; ++k) hash = (hash ^ ((bits >> (8 * k)) & 0xff)) * 1099511628211ull;
+      if (i > 0) narrowest = std::min(narrowest, given_[i] - given_[i - 1]);
+    }
+    s << " at given edges (narrowest " << narrowest << ", hash " << std::hex << hash << std::dec << ")";
+  }
   if (fine_bins_ > 0) s << ", " << fine_bins_ << " fine bins below " << fine_until_;
   return s.str();
 }
@@ -101,6 +140,12 @@ void check_box(const Box& box) {
       throw std::invalid_argument("the width of coordinate " + std::to_string(k) + " is not a finite positive number");
   }
   if (!std::isfinite(box.ln_volume())) throw std::invalid_argument("the box's ln volume is not finite");
+}
+
+void mass_to_density(std::vector<double>& ln_g, const std::vector<std::uint8_t>& known, const LossBinning& binning) {
+  if (binning.uniform()) return;
+  for (std::size_t b = 0; b < ln_g.size(); ++b)
+    if (known[b]) ln_g[b] -= std::log(binning.width(static_cast<int>(b)));
 }
 
 void normalise_ln_g(std::vector<double>& ln_g, const std::vector<std::uint8_t>& known, const LossBinning& binning,
@@ -379,6 +424,90 @@ EntropyProblem make_problem(XorLoss loss, Box box, LossBinning binning) {
      << loss.dataset().name << " box " << box.describe() << " " << binning.describe();
   const double top = binning.hi();
   return EntropyProblem{std::move(loss), std::move(box), binning, top, id.str()};
+}
+
+}  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+
+CommonBins common_bins(const LossBinning& a, const LossBinning& b) {
+  const double tolerance = 1e-9 * std::max(a.hi() - a.lo(), b.hi() - b.lo());
+  CommonBins c;
+  int i = 0, j = 0;
+  while (i <= a.bins() && j <= b.bins()) {
+    const double ea = a.lower_edge(i), eb = b.lower_edge(j);
+    if (std::abs(ea - eb) <= tolerance) {
+      c.edges.push_back(ea);
+      c.first_a.push_back(i++);
+      c.first_b.push_back(j++);
+    } else if (ea < eb) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  if (c.edges.size() < 2) {  // keep the shape: no common bin
+    c.edges.clear();
+    c.first_a.clear();
+    c.first_b.clear();
+  }
+  return c;
+}
+
+double merged_ln_density(const std::vector<double>& ln_g, const std::vector<std::uint8_t>& known,
+                         const LossBinning& binning, int from, int to) {
+  double top = -std::numeric_limits<double>::infinity();
+  for (int b = from; b < to; ++b) {
+    if (!known[b]) return std::numeric_limits<double>::quiet_NaN();
+    top = std::max(top, ln_g[b] + std::log(binning.width(b)));
+  }
+  double sum = 0.0;
+  for (int b = from; b < to; ++b) sum += std::exp(ln_g[b] + std::log(binning.width(b)) - top);
+  return top + std::log(sum) - std::log(binning.upper_edge(to - 1) - binning.lower_edge(from));
+}
+
+AgreementStatistics agreement_statistics(const std::vector<double>& residual, const std::vector<double>& sigma) {
+  if (residual.size() != sigma.size()) throw std::invalid_argument("residuals and errors differ in number");
+  if (residual.empty()) throw std::invalid_argument("no bins to compare");
+  AgreementStatistics a;
+  a.bins = static_cast<int>(residual.size());
+  int within = 0;
+  for (std::size_t i = 0; i < residual.size(); ++i) {
+    if (!(sigma[i] > 0.0) || !std::isfinite(sigma[i])) throw std::invalid_argument("an error bar is not above 0");
+    const double z = residual[i] / sigma[i];
+    a.chi2 += z * z;
+    within += std::abs(z) < 2.0;
+    a.mean_residual += residual[i] / a.bins;
+  }
+  a.chi2_per_dof = a.chi2 / a.bins;
+  a.within_two_sigma = static_cast<double>(within) / a.bins;
+  return a;
+}
+
+}  // namespace xorscape::entropy
+
+namespace xorscape::entropy {
+
+std::vector<double> refined_edges(const std::vector<double>& ln_g, const std::vector<std::uint8_t>& known,
+                                  const LossBinning& binning, double increment, int max_split) {
+  if (!(increment > 0.0) || max_split < 1) throw std::invalid_argument("refinement needs increment > 0 and max_split >= 1");
+  const int B = binning.bins();
+  auto has = [&](int b) { return b >= 0 && b < B && known[b]; };
+  std::vector<double> edges{binning.lo()};
+  for (int b = 0; b < B; ++b) {
+    int m = 1;
+    if (has(b)) {
+      const int left = has(b - 1) ? b - 1 : b, right = has(b + 1) ? b + 1 : b;
+      if (right > left) {
+        const double slope = std::abs(ln_g[right] - ln_g[left]) / (right - left);
+        m = static_cast<int>(std::min<double>(max_split, std::max(1.0, std::ceil(slope / increment))));
+      }
+    }
+    const double lo = binning.lower_edge(b), hi = binning.upper_edge(b);
+    for (int k = 1; k < m; ++k) edges.push_back(lo + (hi - lo) * k / m);
+    edges.push_back(hi);
+  }
+  return edges;
 }
 
 }  // namespace xorscape::entropy

@@ -1,6 +1,7 @@
 #include "xorscape/entropy/entropy_file.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <variant>
 
@@ -31,6 +32,7 @@ void write_problem(const h5::Group& root, const EntropyProblem& p) {
   bins.set_attribute("requested_bins", static_cast<std::int64_t>(p.binning.requested_bins()));
   bins.set_attribute("fine_until", p.binning.requested_fine_until());
   bins.set_attribute("fine_bins", static_cast<std::int64_t>(p.binning.fine_bins()));
+  bins.set_attribute("given_edges", static_cast<std::int64_t>(p.binning.given_edges()));
 }
 
 EntropyProblem read_problem(const h5::Group& root) {
@@ -41,9 +43,13 @@ EntropyProblem read_problem(const h5::Group& root) {
   Box box{std::get<std::vector<double>>(root.attribute("box_lower")),
           std::get<std::vector<double>>(root.attribute("box_upper"))};
   const h5::Group bins = root.open_group("bins");
-  const LossBinning binning(bins.attribute_double("lo"), bins.attribute_double("hi"),
-                            static_cast<int>(bins.attribute_int("requested_bins")), bins.attribute_double("fine_until"),
-                            static_cast<int>(bins.attribute_int("fine_bins")));
+  // Files written before non-uniform bins have no given_edges attribute: they are uniform.
+  const bool given = bins.has_attribute("given_edges") && bins.attribute_int("given_edges") != 0;
+  const LossBinning binning =
+      given ? LossBinning(bins.read_doubles("edges"))
+            : LossBinning(bins.attribute_double("lo"), bins.attribute_double("hi"),
+                          static_cast<int>(bins.attribute_int("requested_bins")), bins.attribute_double("fine_until"),
+                          static_cast<int>(bins.attribute_int("fine_bins")));
   return make_problem(std::move(loss), std::move(box), binning);
 }
 
@@ -100,6 +106,11 @@ void write_entropy(const h5::Group& root, const WangLandauSummary& s) {
   e.write("S", s.estimate().mean, {{"loss"}, "S(L) = ln g(L), mean over runs of the " + estimate +
                                                  "; g normalised so that its integral over the reached range is the box volume"});
   e.write("S_std", s.estimate().spread, {{"loss"}, "standard deviation of S over the independent runs (0 for one run)"});
+  std::vector<double> standard_error = s.estimate().spread;
+  for (double& v : standard_error) v /= std::sqrt(static_cast<double>(s.runs.size()));
+  e.write("S_error", standard_error,
+          {{"loss"}, "standard error of S: S_std / sqrt(runs) (0 for one run); each run is normalised on its own, "
+                     "so the error of the normalisation is part of it"});
   e.write("S_wang_landau", s.wang_landau.mean, {{"loss"}, "mean over runs of the Wang-Landau estimate"});
   e.write("S_wang_landau_std", s.wang_landau.spread, {{"loss"}, "its standard deviation over runs"});
   if (s.production) {
@@ -230,6 +241,53 @@ void write_wanglandau(const h5::Group& root, const WangLandauJob& job, const Wan
   write_runs(root, summary);
   write_windows(root, summary, job.sampler().binning());
   write_convergence(root, summary, job.problem().loss.dimension());
+}
+
+SimpleSamplingReference read_simplesample_reference(const std::string& path, const EntropyProblem& problem) {
+  const h5::InputFile file(path);
+  const h5::Group& root = file.root();
+  if (!root.is_dataset("bins/counts") || !root.has_attribute("samples"))
+    throw std::runtime_error(path + " is not an xorscape-simplesample file");
+  const EntropyProblem theirs = read_problem(root);
+  const Architecture &a = theirs.loss.architecture(), &b = problem.loss.architecture();
+  if (a.n_hidden != b.n_hidden || a.hidden != b.hidden || a.output != b.output ||
+      theirs.loss.dataset().name != problem.loss.dataset().name || theirs.loss.reduction() != problem.loss.reduction())
+    throw std::runtime_error(path + " samples another network");
+  if (theirs.box.lower != problem.box.lower || theirs.box.upper != problem.box.upper)
+    throw std::runtime_error(path + " samples another box");
+  SimpleSamplingReference r{path, theirs.binning, root.read_doubles("bins/counts"),
+                            static_cast<double>(root.attribute_int("samples"))};
+  if (static_cast<int>(r.counts.size()) != r.binning.bins()) throw std::runtime_error(path + ": counts do not match its bins");
+  return r;
+}
+
+void write_comparison(const h5::Group& root, const Comparison& c, const std::string& reference) {
+  const h5::Group g = root.create_group("comparison");
+  g.write_scale("loss", c.loss, {"centre of each compared bin (common bins of both files where both are precise)", kLossUnits});
+  g.write("lower_loss", c.lower, {{"loss"}, "lower edge of the compared bin", kLossUnits});
+  g.write("upper_loss", c.upper, {{"loss"}, "upper edge of the compared bin", kLossUnits});
+  g.write("S_wang_landau", c.wang_landau, {{"loss"}, "mean over runs of ln of the mean density over the bin"});
+  g.write("S_wang_landau_bin_error", c.wang_landau_bin_error,
+          {{"loss"}, "standard error of that mean from this bin alone: std over runs / sqrt(runs)"});
+  g.write("S_wang_landau_error", c.wang_landau_error,
+          {{"loss"}, "standard error of that mean, its variance pooled over the compared bins within +-pooling"});
+  g.write("S_simple", c.simple, {{"loss"}, "simple sampling: ln(count / (N width)) + ln V"});
+  g.write("S_simple_error", c.simple_error, {{"loss"}, "binomial standard error sqrt((1 - p) / count)"});
+  g.write("residual", c.residual, {{"loss"}, "S_wang_landau - S_simple"});
+  g.write("sigma", c.sigma, {{"loss"}, "both errors combined in quadrature"});
+  g.set_attribute("reference", reference);
+  g.set_attribute("precision_cut", c.precision_cut);
+  g.set_attribute("pooling", static_cast<std::int64_t>(c.pooling));
+  g.set_attribute("common_bins", static_cast<std::int64_t>(c.common_bins));
+  g.set_attribute("compared_bins", static_cast<std::int64_t>(c.statistics.bins));
+  g.set_attribute("chi2", c.statistics.chi2);
+  g.set_attribute("chi2_per_dof", c.statistics.chi2_per_dof);
+  g.set_attribute("within_2_sigma", c.statistics.within_two_sigma);
+  g.set_attribute("mean_residual", c.statistics.mean_residual);
+  g.set_attribute("meaning",
+                  "compared bins: common bins of both binnings where every run knows the bin and the simple-sampling "
+                  "standard error of S is at most precision_cut; chi2 = sum (residual/sigma)^2, dof = compared bins "
+                  "(nothing fitted); within_2_sigma: fraction with |residual| < 2 sigma");
 }
 
 Params read_point(const h5::Group& root, const io::PointSelector& selector) {

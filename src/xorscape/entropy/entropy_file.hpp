@@ -11,6 +11,8 @@ namespace xorscape::entropy {
 class SimpleSamplingJob;     // simple_sampling.hpp
 class WangLandauJob;         // wanglandau_job.hpp
 struct WangLandauSummary;
+struct SimpleSamplingReference;
+struct Comparison;
 
 // The problem both tools share: the network (io::write_network, with the /parameter_names
 // scale), the box (root attributes box_lower, box_upper, ln_box_volume), the loss range and
@@ -27,6 +29,14 @@ void write_simplesample(const h5::Group& root, const SimpleSamplingJob& job, con
 // xorscape-wanglandau: the combined estimate (/entropy), its analysis (/analysis), per run
 // (/runs), per window and join (/windows) and the convergence log (/convergence).
 void write_wanglandau(const h5::Group& root, const WangLandauJob& job, const WangLandauSummary& summary);
+
+// The histogram of an xorscape-simplesample file, checked against `problem`: the same network
+// (architecture, data, reduction) and box; its binning may differ. Throws std::runtime_error.
+SimpleSamplingReference read_simplesample_reference(const std::string& path, const EntropyProblem& problem);
+
+// /comparison of a Wang-Landau file: the compared bins, both estimates, their errors, the
+// residual and its combined error, and the statistics as attributes.
+void write_comparison(const h5::Group& root, const Comparison& comparison, const std::string& reference);
 
 // Parameter points: min (the lowest loss seen; the default), and in a Wang-Landau file run=K
 // (the lowest-loss state of run K).

@@ -714,10 +714,12 @@ RunResult ReplicaExchangeWangLandau<Model>::result(int run) const {
     }
   }
   r.ln_g_wang_landau = join_windows(first, wl, known_wl, binning_.bins(), r.known_wang_landau, &r.joins_wang_landau);
+  mass_to_density(r.ln_g_wang_landau, r.known_wang_landau, binning_);  // flat histograms estimate bin masses
   normalise_ln_g(r.ln_g_wang_landau, r.known_wang_landau, binning_, ln_volume_);
   if (spec_.production_steps > 0) {
     r.ln_g_production =
         join_windows(first, prod, known_prod, binning_.bins(), r.known_production, &r.joins_production);
+    mass_to_density(r.ln_g_production, r.known_production, binning_);
     normalise_ln_g(r.ln_g_production, r.known_production, binning_, ln_volume_);
   }
   r.exchanges_tried = rs.exchanges_tried;

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "xorscape/core/stopwatch.hpp"
@@ -41,6 +42,55 @@ WangLandauSummary summarise(const NetworkSampler& sampler, double smoothing) {
     s.highest_loss = std::max(s.highest_loss, r.max_energy);
   }
   return s;
+}
+
+Comparison compare_with_simple_sampling(const WangLandauSummary& summary, const LossBinning& binning,
+                                        const SimpleSamplingReference& reference, double ln_volume,
+                                        double precision_cut) {
+  const int K = static_cast<int>(summary.runs.size());
+  if (K < 2) throw std::runtime_error("a comparison needs at least 2 runs for the Wang-Landau error bar");
+  const CommonBins common = common_bins(binning, reference.binning);
+  Comparison c;
+  c.precision_cut = precision_cut;
+  c.common_bins = common.bins();
+  for (int i = 0; i < common.bins(); ++i) {
+    double count = 0.0;
+    for (int b = common.first_b[i]; b < common.first_b[i + 1]; ++b) count += reference.counts[b];
+    if (count <= 0.0) continue;
+    const double width = common.edges[i + 1] - common.edges[i], p = count / reference.samples;
+    const double simple_error = std::sqrt((1.0 - p) / count);
+    if (!(simple_error <= precision_cut)) continue;
+    std::vector<double> each;
+    for (const RunResult& r : summary.runs) {
+      const auto& ln_g = summary.production ? r.ln_g_production : r.ln_g_wang_landau;
+      const auto& known = summary.production ? r.known_production : r.known_wang_landau;
+      each.push_back(merged_ln_density(ln_g, known, binning, common.first_a[i], common.first_a[i + 1]));
+    }
+    if (std::any_of(each.begin(), each.end(), [](double v) { return std::isnan(v); })) continue;
+    double mean = 0.0, square = 0.0;
+    for (double v : each) mean += v / K;
+    for (double v : each) square += (v - mean) * (v - mean);
+    c.lower.push_back(common.edges[i]);
+    c.upper.push_back(common.edges[i + 1]);
+    c.loss.push_back(0.5 * (common.edges[i] + common.edges[i + 1]));
+    c.wang_landau.push_back(mean);
+    c.wang_landau_bin_error.push_back(std::sqrt(square / (K - 1) / K));
+    c.simple.push_back(std::log(p / width) + ln_volume);
+    c.simple_error.push_back(simple_error);
+    c.residual.push_back(mean - c.simple.back());
+  }
+  if (c.loss.empty()) throw std::runtime_error("no common bin where both estimates are precise");
+  c.pooling = kComparisonPooling;
+  const int n = static_cast<int>(c.loss.size());
+  for (int i = 0; i < n; ++i) {
+    const int from = std::max(0, i - c.pooling), to = std::min(n, i + c.pooling + 1);
+    double variance = 0.0;
+    for (int j = from; j < to; ++j) variance += c.wang_landau_bin_error[j] * c.wang_landau_bin_error[j] / (to - from);
+    c.wang_landau_error.push_back(std::sqrt(variance));
+    c.sigma.push_back(std::hypot(c.wang_landau_error.back(), c.simple_error[i]));
+  }
+  c.statistics = agreement_statistics(c.residual, c.sigma);
+  return c;
 }
 
 WangLandauJob::WangLandauJob(EntropyProblem problem, WangLandauSpec spec, double smoothing)

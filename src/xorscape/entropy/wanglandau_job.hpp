@@ -44,6 +44,36 @@ struct WangLandauSummary {
 
 WangLandauSummary summarise(const NetworkSampler& sampler, double smoothing);
 
+// A simple-sampling histogram of the same network and box (xorscape-wanglandau --compare).
+struct SimpleSamplingReference {
+  std::string path;
+  LossBinning binning;
+  std::vector<double> counts;
+  double samples = 0.0;
+};
+
+// Wang-Landau against simple sampling on the common bins of their binnings (common_bins), over
+// the bins every run knows and where simple sampling is precise: its standard error of S at most
+// `precision_cut`. The Wang-Landau error is the standard error of the mean over the K >= 2 runs
+// (each run normalised on its own, so the normalisation's error is part of the spread), its
+// variance pooled over the compared bins within +-kComparisonPooling: a variance from K runs alone
+// has K - 1 degrees of freedom, and (residual / sigma)^2 then averages (K - 1) / (K - 3) (3 for
+// K = 4) even without a bias; pooled over 11 neighbours it averages about 1. The two errors are
+// combined in quadrature.
+inline constexpr int kComparisonPooling = 5;
+struct Comparison {
+  double precision_cut = 0.0;
+  int pooling = 0;
+  int common_bins = 0;  // common bins before the cut
+  std::vector<double> lower, upper, loss;  // the compared bins
+  std::vector<double> wang_landau, wang_landau_bin_error, wang_landau_error, simple, simple_error, residual, sigma;
+  AgreementStatistics statistics;
+};
+// Throws std::runtime_error when fewer than 2 runs or no bin passes the cut.
+Comparison compare_with_simple_sampling(const WangLandauSummary& summary, const LossBinning& binning,
+                                        const SimpleSamplingReference& reference, double ln_volume,
+                                        double precision_cut);
+
 class WangLandauJob {
  public:
   // smoothing: the half-width in L of the local fit behind beta(L) (summary()).
