@@ -34,6 +34,8 @@ void add_stationary_options(Tool& tool) {
       ("max-iterations", po::value<int>()->default_value(400), "Levenberg-Marquardt iterations per solve")
       ("tolerance", po::value<double>()->default_value(1e-10), "accept a point when ||grad E||_1 is below this")
       ("distinct", po::value<double>()->default_value(0.01), "points closer than this (Euclidean) are the same")
+      ("connect", po::value<std::string>()->default_value("no"), "yes: after the census, descend from every index-1 saddle along +/- its unstable eigenvector to the minima it joins (the /connectivity group) | no")
+      ("connect-displacement", po::value<double>()->default_value(1e-3), "with --connect yes: distance stepped off the saddle along +/- its unstable eigenvector before the descent")
       ("bench", po::bool_switch(), "time the solver on --starts trials and print rates; writes no file");
 }
 
@@ -123,6 +125,11 @@ stationary::CensusSpec read_census_spec(const Tool& tool, const NetworkOptions& 
   t.solver.divergence_radius = std::max(1e3, 100.0 * t.radius);
   t.path.radius_limit = std::max(200.0, 50.0 * t.radius);
   check_overflow(spec, dimension);
+  spec.connect = yes_no("--connect", tool.get<std::string>("connect"));
+  const double displacement = tool.get<double>("connect-displacement");
+  if (!std::isfinite(displacement) || displacement <= 0.0 || displacement > 0.5)
+    throw UsageError("--connect-displacement", "must be a number in (0, 0.5]");
+  spec.connectivity.displacement = displacement;
   spec.seed = tool.seed();
   const stationary::HiddenUnitSymmetry symmetry(spec.problem.architecture.n_hidden, dimension,
                                                 stationary::is_odd(spec.problem.architecture.hidden));

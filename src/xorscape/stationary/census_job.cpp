@@ -104,6 +104,16 @@ void CensusJob::advance(const RunControl& control) {
   census_ = build_census(loss_, symmetry_, record_.hits, record_.starts_done, spec_.trial.distinct_tolerance, control,
                          spec_.degenerate_below);
   if (census_) summary_ = summarise(*census_, loss_.dimension(), spec_.complete_after);
+  if (!census_ || !spec_.connect) return;
+  ConnectivityOptions options = spec_.connectivity;
+  options.tolerance = spec_.trial.solver.tolerance;
+  options.distinct_tolerance = spec_.trial.distinct_tolerance;
+  graph_ = connect_census(loss_, symmetry_, *census_, options, control);
+  if (control.interrupted()) {  // a partial graph is no result: the census and the graph are redone
+    census_.reset();
+    summary_.reset();
+    graph_.reset();
+  }
 }
 
 void CensusJob::save(const h5::Group& group) const {
@@ -120,6 +130,7 @@ void CensusJob::load(const h5::Group& group) {
   tracker_ = ClassTracker(loss_, symmetry_, spec_.trial.distinct_tolerance, spec_.degenerate_below);
   census_.reset();
   summary_.reset();
+  graph_.reset();
 }
 
 bool CensusJob::extend(const h5::Group& finished_output) {
@@ -136,6 +147,7 @@ bool CensusJob::extend(const h5::Group& finished_output) {
   tracker_ = ClassTracker(loss_, symmetry_, spec_.trial.distinct_tolerance, spec_.degenerate_below);
   census_.reset();
   summary_.reset();
+  graph_.reset();
   return true;
 }
 

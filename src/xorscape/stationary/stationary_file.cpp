@@ -272,6 +272,79 @@ void write_summary(const h5::Group& summary, const CensusSummary& s, double seco
                 {{"kind", "classified_percent"}, "classes classifying exactly x% with undecided cases counted half (a class between two levels counts in none)"});
 }
 
+
+// ---- the connectivity graph ----
+
+// Per saddle and side (+v, -v), row-major (saddle, side): the columns of /connectivity.
+struct SideColumns {
+  std::vector<std::int32_t> node, end_class, index, converged;
+  std::vector<double> barrier, energy, gradient, time, end;
+  std::vector<std::int64_t> evaluations;
+  explicit SideColumns(const ConnectivityGraph& g) {
+    for (const SaddleConnection& s : g.saddles)
+      for (int side = 0; side < 2; ++side) {
+        const Descent& d = s.sides[side];
+        node.push_back(d.node);
+        end_class.push_back(d.end_class);
+        index.push_back(d.index);
+        converged.push_back(d.converged ? 1 : 0);
+        barrier.push_back(s.barrier[side]);
+        energy.push_back(d.energy);
+        gradient.push_back(d.gradient_l1);
+        time.push_back(d.flow_time);
+        evaluations.push_back(d.evaluations);
+        end.insert(end.end(), d.end.begin(), d.end.end());
+      }
+  }
+};
+
+void write_connectivity_nodes(const h5::Group& group, const ConnectivityGraph& g) {
+  std::vector<std::int32_t> census_class, index;
+  std::vector<double> energy, point;
+  for (const ConnectivityNode& n : g.nodes) {
+    census_class.push_back(n.census_class);
+    index.push_back(n.index);
+    energy.push_back(n.energy);
+    point.insert(point.end(), n.point.begin(), n.point.end());
+  }
+  group.write_index_scale("node", g.nodes.size(), {"node of the graph, 0-based: the census minima (class order), then other descent ends"});
+  group.write("node_class", view(census_class), {{"node"}, "census class of the node (row of /classes), -1: not in the census"});
+  group.write("node_index", view(index), {{"node"}, "Hessian index at the node (0: a minimum)"});
+  group.write("node_energy", view(energy), {{"node"}, "E at the node, regulariser included"});
+  group.write("node_point", view(point), {{"node", "/parameter_names"}, "the node's point (canonical form)"});
+}
+
+void write_connectivity(const h5::Group& group, const ConnectivityGraph& g, const ConnectivityOptions& options) {
+  group.set_attribute("meaning", std::string("steepest-descent connections of every index-1 saddle class: the two ends of the paths leaving it along +/- its unstable eigenvector"));
+  group.set_attribute("displacement", options.displacement);
+  group.set_attribute("flow_gradient", options.flow_gradient);
+  group.set_attribute("census_minima", g.census_minima);
+  group.set_attribute("ends_outside_census", g.ends_outside_census);
+  group.set_attribute("unconverged", g.unconverged);
+  write_connectivity_nodes(group, g);
+  std::vector<std::int32_t> saddle_class;
+  std::vector<double> saddle_energy;
+  for (const SaddleConnection& s : g.saddles) {
+    saddle_class.push_back(s.saddle_class);
+    saddle_energy.push_back(s.energy);
+  }
+  const SideColumns k(g);
+  group.write_index_scale("saddle", g.saddles.size(), {"index-1 saddle class, 0-based, in class order"});
+  group.write_scale("side", std::vector<std::string>{"plus", "minus"}, {"direction of the descent: +v or -v, v the unstable eigenvector (largest component positive)"});
+  const std::vector<std::string> both{"saddle", "side"};
+  group.write("saddle_class", view(saddle_class), {{"saddle"}, "census class of the saddle (row of /classes)"});
+  group.write("saddle_energy", view(saddle_energy), {{"saddle"}, "E at the saddle"});
+  group.write("end_node", view(k.node), {both, "node the descent ended at (-1: it did not converge)"});
+  group.write("end_class", view(k.end_class), {both, "census class of the end (-1: not in the census)"});
+  group.write("end_index", view(k.index), {both, "Hessian index at the end"});
+  group.write("converged", view(k.converged), {both, "1: the end has ||grad E||_1 below the census tolerance"});
+  group.write("barrier", view(k.barrier), {both, "E(saddle) - E(end): the barrier seen from the end's side (NaN: no end)"});
+  group.write("end_energy", view(k.energy), {both, "E at the end"});
+  group.write("end_gradient_l1", view(k.gradient), {both, "||grad E||_1 at the end"});
+  group.write("flow_time", view(k.time), {both, "gradient-flow time of the descent before the Newton polish"});
+  group.write("evaluations", view(k.evaluations), {both, "gradient evaluations of the flow"});
+  group.write("end_point", view(k.end), {{"saddle", "side", "/parameter_names"}, "the end of the descent"});
+}
 }  // namespace
 
 void write_census(const h5::Group& root, const CensusJob& job) {
@@ -286,6 +359,7 @@ void write_census(const h5::Group& root, const CensusJob& job) {
   write_hit_classes(root.open_group("hits"), census);
   write_discovery(root.create_group("discovery"), census);
   write_summary(root.create_group("summary"), job.summary(), job.session().seconds);
+  if (job.graph()) write_connectivity(root.create_group("connectivity"), *job.graph(), job.spec().connectivity);
 }
 
 Params read_point(const h5::Group& root, const io::PointSelector& selector) {
