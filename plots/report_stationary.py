@@ -185,7 +185,59 @@ def main():
         row("sigmoid 2-2-1: saddles at the L = 0.25 plateau (|L - 0.25| < 0.01) / all saddles",
             "plateau at L = 0.25", f"{int(np.sum(near & (s['index'] > 0)))} / {int(np.sum(s['index'] > 0))}; "
             f"saddle levels {levels(s['index'] > 0)}", s["command"], "partly")
+    connectivity_rows(out)
     return 0
+
+
+def connectivity_rows(out):
+    """Rows for the connectivity graphs (--connect yes) of the tanh paper census and the sigmoid one."""
+    for name, what in (("stationary-tanh-paper", "tanh 2-2-1 (paper's problem)"),
+                       ("stationary-sigmoid", "sigmoid 2-2-1 (dissecting paper, mu = 1e-4)")):
+        path = os.path.join(out, name + ".h5")
+        if not os.path.exists(path):
+            continue
+        with h5py.File(path, "r") as f:
+            if "connectivity" not in f:
+                continue
+            g = f["connectivity"]
+            ends = g["end_node"][()]
+            census_minima = int(g.attrs["census_minima"])
+            outside, unconverged = int(g.attrs["ends_outside_census"]), int(g.attrs["unconverged"])
+            barrier = g["barrier"][()]
+            energy = g["node_energy"][()]
+            saddle_energy = g["saddle_energy"][()]
+            completeness = attribute(f["summary"], "completeness")
+            command = display_command(attribute(f, "command_line"), os.path.dirname(os.path.abspath(path)))
+        n = len(saddle_energy)
+        joined = ends[(ends[:, 0] >= 0) & (ends[:, 1] >= 0)]
+        distinct = int(np.sum(joined[:, 0] != joined[:, 1]))
+        row(f"connectivity, {what}: every index-1 saddle's two steepest descents end at census minima",
+            "(issue 12: descend along +/- the unstable eigenvector)",
+            f"{n} saddle classes, {2 * n} descents: {2 * n - outside - unconverged} at census minima, {outside} elsewhere, "
+            f"{unconverged} unconverged; {distinct} saddles join two different minimum classes, {n - distinct} a class to "
+            f"itself; barriers {np.nanmin(barrier):.4g} to {np.nanmax(barrier):.4g} (census {completeness})",
+            command, yes_no(outside == 0 and unconverged == 0, partly=unconverged == 0))
+        # Kruskal over the saddles by energy: the energy at which all basins reached have merged.
+        parent = list(range(len(energy)))
+
+        def find(x):
+            while parent[x] != x:
+                x = parent[x]
+            return x
+        merged_at = None
+        components = len(energy)
+        for e, (a, b) in sorted(zip(saddle_energy, ends.tolist())):
+            if a < 0 or b < 0 or find(a) == find(b):
+                continue
+            parent[find(b)] = find(a)
+            components -= 1
+            merged_at = e
+        lowest = int(np.argmin(energy))
+        row(f"disconnectivity graph, {what}: basins merging as E rises",
+            "(Wales: one tree when the graph is connected)",
+            f"{len(energy)} minima ({census_minima} from the census), lowest E = {energy[lowest]:.6g}; "
+            f"{components} component(s)" + (f", all merged by E = {merged_at:.6g}" if components == 1 and merged_at else ""),
+            command, yes_no(components == 1, partly=True))
 
 
 if __name__ == "__main__":

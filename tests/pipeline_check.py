@@ -32,6 +32,8 @@ FIGURES = [
     ("stationary-tanh-paper-figure2", "stationary-tanh-paper-figure2-gnuplot"),
     ("stationary-sigmoid-figure2", "stationary-sigmoid-figure2-gnuplot"),
     ("stationary-discovery", "stationary-discovery-gnuplot"),
+    ("stationary-tanh-paper-disconnectivity", "stationary-tanh-paper-disconnectivity-gnuplot"),
+    ("stationary-sigmoid-disconnectivity", "stationary-sigmoid-disconnectivity-gnuplot"),
 ]
 
 # The start of the first cell of the REPORT.md row of each claim the papers and issues make
@@ -59,6 +61,8 @@ CLAIMS = [
     "equivalence classes of stationary points", "minima classes", "saddle classes", "maxima",
     "solutions (class sizes summed", "Table 2, minimum classes", "Table 2, saddle classes",
     "every class confirmed", "variant with output bias", "variant with the mean", "sigmoid 2-2-1 (dissecting paper",
+    "connectivity, tanh 2-2-1", "connectivity, sigmoid 2-2-1", "disconnectivity graph, tanh 2-2-1",
+    "disconnectivity graph, sigmoid 2-2-1",
 ]
 
 

@@ -29,12 +29,15 @@ mkdir -p "$OUT/figures"
 census() {
   local name="$1" trials="$2"; shift 2
   local file="$OUT/$name.h5"
-  if [ -z "${FORCE:-}" ] && [ -f "$file" ] && "$PY" -c "import h5py,sys; s=h5py.File(sys.argv[1])['summary'].attrs; sys.exit(0 if s['trials'] >= int(sys.argv[2]) or s.get('completeness') == 'complete' else 1)" "$file" "$trials" 2>/dev/null; then
+  # A census asked for with --connect yes needs its /connectivity group: a file without it is redone.
+  local connect=0
+  case " $* " in *" --connect yes "*) connect=1 ;; esac
+  if [ -z "${FORCE:-}" ] && [ -f "$file" ] && "$PY" -c "import h5py,sys; f=h5py.File(sys.argv[1]); s=f['summary'].attrs; sys.exit(0 if (s['trials'] >= int(sys.argv[2]) or s.get('completeness') == 'complete') and (sys.argv[3] == '0' or 'connectivity' in f) else 1)" "$file" "$trials" "$connect" 2>/dev/null; then
     echo "60-stationary: $name.h5 has $trials trials or a complete census already, kept" >&2
     return
   fi
   local mode=""
-  if [ -n "${FORCE:-}" ]; then
+  if [ -n "${FORCE:-}" ] || { [ "$connect" = 1 ] && [ -f "$file" ] && ! "$PY" -c "import h5py,sys; sys.exit(0 if 'connectivity' in h5py.File(sys.argv[1]) else 1)" "$file" 2>/dev/null; }; then
     mode="--force"
   elif [ -f "$file" ] || [ -f "$file.checkpoint.h5" ]; then
     mode="--resume"
@@ -44,18 +47,25 @@ census() {
 }
 
 # The paper's problem: 2-2-1 tanh, xor-pm, summed squared error + 0.05 |beta|^2, no output bias.
-census stationary-tanh-paper "$main" --output-bias no --reduction sum --mu 0.05
+# With --connect yes: the steepest-descent connections of its index-1 saddles (a few seconds).
+census stationary-tanh-paper "$main" --output-bias no --reduction sum --mu 0.05 --connect yes
 # Ambiguities of the paper, each changed on its own.
 census stationary-tanh-output-bias "$variant" --output-bias yes --reduction sum --mu 0.05
 census stationary-tanh-mean "$variant" --output-bias no --reduction mean --mu 0.05
 census stationary-tanh-half-sum "$variant" --output-bias no --reduction half-sum --mu 0.05
 # Beyond the paper: the sigmoid network of the dissecting paper (xor data, mean error as its
 # L, 9 parameters, a small mu so minima are finite); permutations only (sigmoid is not odd).
-census stationary-sigmoid "$sigmoid" --activation sigmoid --data xor --output-bias yes --reduction mean --mu 0.0001
+census stationary-sigmoid "$sigmoid" --activation sigmoid --data xor --output-bias yes --reduction mean --mu 0.0001 --connect yes
 
 for name in stationary-tanh-paper stationary-sigmoid; do
   "$PY" "$root/plots/stationary_figure2.py" "$OUT/$name.h5" -o "$OUT/figures/$name-figure2"
   gnuplot -e "bin='$BIN'; file='$OUT/$name.h5'; out='$OUT/figures/$name-figure2-gnuplot.png'" "$root/plots/stationary_figure2.gp"
+done
+# Disconnectivity graphs (the Python script writes the segment table the gnuplot script draws).
+for name in stationary-tanh-paper stationary-sigmoid; do
+  "$PY" "$root/plots/stationary_disconnectivity.py" "$OUT/$name.h5" -o "$OUT/figures/$name-disconnectivity"
+  gnuplot -e "prefix='$OUT/figures/$name-disconnectivity'; out='$OUT/figures/$name-disconnectivity-gnuplot.png'; label='$name: disconnectivity graph'" \
+    "$root/plots/stationary_disconnectivity.gp"
 done
 "$PY" "$root/plots/stationary_discovery.py" -o "$OUT/figures/stationary-discovery" \
   "$OUT/stationary-tanh-paper.h5" "$OUT/stationary-tanh-output-bias.h5" "$OUT/stationary-tanh-mean.h5" \
