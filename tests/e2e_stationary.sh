@@ -43,6 +43,12 @@ expect_status 2 "--inner-radius" "$TOOL" --inner-radius inf -o "$o"
 expect_status 2 "--inner-radius" "$TOOL" --inner-radius 1000 -o "$o"
 expect_status 2 "--degenerate" "$TOOL" --degenerate nan -o "$o"
 expect_status 2 "--connect" "$TOOL" --connect maybe -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.1 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.2:0.1 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0:0.1 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.001:0.01 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.001:0.2x -o "$o"
+expect_status 2 "--continue-points" "$TOOL" --continue-mu 0.001:0.2 --continue-points 1 -o "$o"
 expect_status 2 "--connect-displacement" "$TOOL" --connect yes --connect-displacement 0 -o "$o"
 expect_status 2 "--connect-displacement" "$TOOL" --connect yes --connect-displacement 2 -o "$o"
 expect_status 2 "--connect-displacement" "$TOOL" --connect yes --connect-displacement nan -o "$o"
@@ -155,7 +161,7 @@ grep -q '^completeness: INCOMPLETE after 8 trials: Morse sum ' "$tmp/inc.txt" ||
 # --connect yes: the 2-1-1 census (complete) with its connectivity graph: every index-1 saddle's
 # two descents end at census minima with tiny gradient; barriers are E(saddle) - E(minimum) > 0;
 # the census itself is the one without --connect.
-"$TOOL" --n-hidden 1 --solves 3 --seed 5 --starts 20000 --complete-after 300 --connect yes -o "$tmp/cn.h5" > "$tmp/cn.txt" 2>/dev/null ||
+"$TOOL" --n-hidden 1 --solves 3 --seed 5 --starts 20000 --complete-after 300 --connect yes --continue-mu 0.001:0.2 --continue-points 12 -o "$tmp/cn.h5" > "$tmp/cn.txt" 2>/dev/null ||
   { echo "FAIL: --connect yes census"; fail=1; }
 "$TOOL" --n-hidden 1 --solves 3 --seed 5 --starts 20000 --complete-after 300 -o "$tmp/cn0.h5" > /dev/null 2>&1 ||
   { echo "FAIL: the same census without --connect"; fail=1; }
@@ -176,12 +182,22 @@ with h5py.File(sys.argv[1]) as f, h5py.File(sys.argv[2]) as plain:
     ok &= bool(np.all(barrier > 0))
     ok &= bool(np.allclose(barrier, g["saddle_energy"][()][:, None] - f["classes/loss"][()][end_class], atol=1e-12))
     ok &= g["end_point"].shape == (len(barrier), 2, 4) and g.attrs["unconverged"] == 0
+    # The continuation: the Morse sum over the branches alive at each mu is 1 (folds remove pairs).
+    c = f["continuation"]
+    alive, index = c["alive"][()], c["branch_index"][()]
+    orbit = f["classes/orbit_size"][()]
+    morse = (alive * orbit[:, None] * np.where(index % 2 == 0, 1, -1)).sum(axis=0)
+    ok &= c["mu"].shape == (12,) and bool(np.all(morse == 1)) and int(c.attrs["folds"]) > 0
+    ok &= c["counts"].shape == (12, 5) and bool(np.array_equal(c["counts"][()].sum(axis=1), c["total"][()]))
+    ok &= "continuation" not in plain
 sys.exit(0 if ok else 1)
 PYEOF
 "$PY" "$SRC/tests/xarray_check.py" "$tmp/cn.h5" >/dev/null || { echo "FAIL: xarray cannot open cn.h5"; fail=1; }
 "$PY" "$SRC/plots/stationary_disconnectivity.py" "$tmp/cn.h5" -o "$tmp/dg" >/dev/null || { echo "FAIL: stationary_disconnectivity.py"; fail=1; }
 gnuplot -e "prefix='$tmp/dg'; out='$tmp/dgg.png'" "$SRC/plots/stationary_disconnectivity.gp" 2>"$tmp/gp3" || { echo "FAIL: stationary_disconnectivity.gp $(cat "$tmp/gp3")"; fail=1; }
-for image in dg.png dg.pdf dgg.png dg-segments.dat dg-leaves.dat; do
+"$PY" "$SRC/plots/stationary_bifurcation.py" "$tmp/cn.h5" -o "$tmp/bif" >/dev/null || { echo "FAIL: stationary_bifurcation.py"; fail=1; }
+gnuplot -e "bin='$BIN'; file='$tmp/cn.h5'; out='$tmp/bifg.png'" "$SRC/plots/stationary_bifurcation.gp" 2>"$tmp/gp4" || { echo "FAIL: stationary_bifurcation.gp $(cat "$tmp/gp4")"; fail=1; }
+for image in dg.png dg.pdf dgg.png dg-segments.dat dg-leaves.dat bif.png bif.pdf bifg.png; do
   [ -s "$tmp/$image" ] || { echo "FAIL: $image not written"; fail=1; }
 done
 

@@ -101,3 +101,68 @@ TEST_CASE("the paper's n_h = 2 census: every index-1 saddle descends to minima w
   // Every node is a minimum; nodes beyond the census minima are minima the short census missed.
   for (const ConnectivityNode& n : g.nodes) CHECK(n.index == 0);
 }
+
+// ---- continuation in mu ----
+
+TEST_CASE("a branch followed in mu stays on grad E = 0 and its slope matches the tangent -H^-1 dF/dmu") {
+  CensusJob job(connect_spec(1, 3200, 64));
+  run_to_end(job);
+  const Census& census = job.census();
+  REQUIRE(census.classes.size() > 1);
+  const std::vector<double> grid{0.0499, 0.05, 0.0501};
+  ContinuationOptions options;
+  for (const StationaryClass& c : census.classes) {
+    const Branch b = follow_branch(job.loss(), c.representative, grid, options);
+    INFO("class with loss " << c.loss);
+    for (size_t g = 0; g < grid.size(); ++g) {
+      if (!b.alive[g]) continue;
+      StationaryProblem p = job.loss().problem();
+      p.mu = grid[g];
+      const RegularisedXorLoss at(p);
+      std::vector<double> gradient(at.dimension());
+      at.value_and_gradient(b.points[g], gradient);
+      double l1 = 0.0;
+      for (double x : gradient) l1 += std::abs(x);
+      CHECK(l1 < 1e-10);
+      CHECK(b.energy[g] == Approx(at.value(b.points[g])).epsilon(1e-14));
+    }
+    REQUIRE(b.alive[0]);
+    REQUIRE(b.alive[2]);
+    // Central difference of the branch against the analytic tangent at mu = 0.05.
+    const Eigen::MatrixXd H = job.loss().hessian(b.points[1]);
+    Eigen::VectorXd dfdmu(job.loss().dimension());
+    for (int k = 0; k < dfdmu.size(); ++k) dfdmu(k) = 2.0 * b.points[1][k];  // every parameter regularised
+    const Eigen::VectorXd tangent = H.fullPivLu().solve(-dfdmu);
+    for (int k = 0; k < dfdmu.size(); ++k)
+      CHECK((b.points[2][k] - b.points[0][k]) / 0.0002 == Approx(tangent(k)).margin(1e-4 * (1.0 + tangent.norm())));
+  }
+}
+
+TEST_CASE("continuing a complete census keeps the Morse sum 1 at every mu of the grid") {
+  CensusSpec spec = connect_spec(1, 3200, 64);
+  spec.continue_mu = true;
+  spec.continuation.grid_points = 12;
+  CensusJob job(spec);
+  run_to_end(job);
+  REQUIRE(job.summary().completeness == "complete");
+  REQUIRE(job.continuation().has_value());
+  const ContinuationResult& r = *job.continuation();
+  REQUIRE(r.mu.size() == 12);
+  CHECK(r.folds > 0);  // the 2-1-1 network's saddles annihilate in pairs above mu = 0.1
+  CHECK(r.mu.front() == Approx(0.001));
+  CHECK(r.mu.back() == Approx(0.2));
+  for (size_t g = 0; g < r.mu.size(); ++g) {
+    std::int64_t morse = 0;
+    for (const Branch& b : r.branches)
+      if (b.alive[g]) morse += (b.index[g] % 2 == 0 ? 1 : -1) * job.census().classes[b.census_class].orbit_size;
+    INFO("mu = " << r.mu[g]);
+    CHECK(morse == 1);
+  }
+  // At the census's mu (between grid points) every class exists: the nearest grid points hold them all,
+  // unless a fold lies between.
+  for (const Branch& b : r.branches) {
+    CHECK(b.end_below <= 0.05);
+    CHECK(b.end_above >= 0.05);
+    if (b.fold_above) CHECK(b.smallest_abs_above < 1e-2);
+  }
+}

@@ -2,6 +2,8 @@
 
 #include "xorscape/cli/runner.hpp"
 
+#include <string>
+
 namespace xorscape::cli {
 
 namespace {
@@ -71,6 +73,22 @@ void print_connectivity(std::FILE* out, const stationary::ConnectivityGraph& g) 
                  s.barrier[1]);
 }
 
+// The bifurcation diagram in a few lines (--continue-mu).
+void print_continuation(std::FILE* out, const stationary::ContinuationResult& r) {
+  std::fprintf(out, "continuation in mu: %zu branches followed over mu = %g..%g, %lld ends inside the range (folds)\n",
+               r.branches.size(), r.mu.front(), r.mu.back(), static_cast<long long>(r.folds));
+  std::fprintf(out, "  mu          classes  by index 0, 1, 2, ...\n");
+  for (size_t g = 0; g < r.mu.size(); ++g) {
+    long long total = 0;
+    std::string by_index;
+    for (std::int64_t n : r.counts[g]) {
+      total += n;
+      by_index += (by_index.empty() ? "" : " ") + std::to_string(n);
+    }
+    std::fprintf(out, "  %-10.4g  %7lld  %s\n", r.mu[g], total, by_index.c_str());
+  }
+}
+
 }  // namespace
 
 void print_census_summary(std::FILE* out, const stationary::CensusJob& job) {
@@ -91,6 +109,7 @@ void print_census_summary(std::FILE* out, const stationary::CensusJob& job) {
   }
   print_classes(out, job);
   if (job.graph()) print_connectivity(out, *job.graph());
+  if (job.continuation()) print_continuation(out, *job.continuation());
   const stationary::CensusSession& run = job.session();
   if (run.seconds > 0 && run.trials > 0)
     std::fprintf(out, "rates (this run's %lld new trials): %.1f trials/s, %.1f deflated solves/s, %.0f path steps/s\n",

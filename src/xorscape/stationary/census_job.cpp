@@ -104,16 +104,30 @@ void CensusJob::advance(const RunControl& control) {
   census_ = build_census(loss_, symmetry_, record_.hits, record_.starts_done, spec_.trial.distinct_tolerance, control,
                          spec_.degenerate_below);
   if (census_) summary_ = summarise(*census_, loss_.dimension(), spec_.complete_after);
-  if (!census_ || !spec_.connect) return;
-  ConnectivityOptions options = spec_.connectivity;
-  options.tolerance = spec_.trial.solver.tolerance;
-  options.distinct_tolerance = spec_.trial.distinct_tolerance;
-  graph_ = connect_census(loss_, symmetry_, *census_, options, control);
-  if (control.interrupted()) {  // a partial graph is no result: the census and the graph are redone
+  if (census_ && !analyse(control)) {  // a partial analysis is no result: the census and it are redone
     census_.reset();
     summary_.reset();
     graph_.reset();
+    continuation_.reset();
   }
+}
+
+bool CensusJob::analyse(const RunControl& control) {
+  if (spec_.connect) {
+    ConnectivityOptions options = spec_.connectivity;
+    options.tolerance = spec_.trial.solver.tolerance;
+    options.distinct_tolerance = spec_.trial.distinct_tolerance;
+    graph_ = connect_census(loss_, symmetry_, *census_, options, control);
+    if (control.interrupted()) return false;
+  }
+  if (spec_.continue_mu) {
+    ContinuationOptions options = spec_.continuation;
+    options.tolerance = spec_.trial.solver.tolerance;
+    options.distinct_tolerance = spec_.trial.distinct_tolerance;
+    continuation_ = continue_census(loss_, symmetry_, *census_, options, control);
+    if (!continuation_) return false;
+  }
+  return true;
 }
 
 void CensusJob::save(const h5::Group& group) const {
@@ -131,6 +145,7 @@ void CensusJob::load(const h5::Group& group) {
   census_.reset();
   summary_.reset();
   graph_.reset();
+  continuation_.reset();
 }
 
 bool CensusJob::extend(const h5::Group& finished_output) {
@@ -148,6 +163,7 @@ bool CensusJob::extend(const h5::Group& finished_output) {
   census_.reset();
   summary_.reset();
   graph_.reset();
+  continuation_.reset();
   return true;
 }
 

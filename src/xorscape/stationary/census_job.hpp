@@ -4,7 +4,8 @@
 // blocks of kBlock in parallel and appended in trial order, so the record never depends on the
 // thread count or on where a run was stopped and resumed. When every trial is done the census
 // (distinct points, classes, Table 2) is built once, as the last unit of work, followed (with
-// spec.connect) by the connectivity graph of its index-1 saddles.
+// spec.connect) by the connectivity graph of its index-1 saddles and (with spec.continue_mu) the
+// continuation of every class in mu.
 //
 // Stops: between trials on control.stop_requested() (a checkpoint deadline lets the trials in
 // flight finish; the finished prefix of the block is kept), inside trials and the census on
@@ -17,6 +18,7 @@
 #include "xorscape/core/run_control.hpp"
 #include "xorscape/io/h5.hpp"
 #include "xorscape/stationary/connectivity.hpp"
+#include "xorscape/stationary/continuation.hpp"
 #include "xorscape/stationary/stationary.hpp"
 
 namespace xorscape::stationary {
@@ -39,6 +41,9 @@ struct CensusSpec {
   // Not part of the identity: it is computed from the census, whatever the trials were.
   bool connect = false;
   ConnectivityOptions connectivity;
+  // After the census: every class followed in mu (stationary/continuation.hpp); not in the identity.
+  bool continue_mu = false;
+  ContinuationOptions continuation;
 };
 
 // The raw outcome of the first starts_done trials: what checkpoints hold and outputs keep.
@@ -92,6 +97,8 @@ class CensusJob {
   const CensusSummary& summary() const { return *summary_; }
   // Available once finished() when spec().connect.
   const std::optional<ConnectivityGraph>& graph() const { return graph_; }
+  // Available once finished() when spec().continue_mu.
+  const std::optional<ContinuationResult>& continuation() const { return continuation_; }
 
  private:
   void run_block(const RunControl& control);
@@ -108,6 +115,9 @@ class CensusJob {
   std::optional<Census> census_;
   std::optional<CensusSummary> summary_;
   std::optional<ConnectivityGraph> graph_;
+  std::optional<ContinuationResult> continuation_;
+  // The connectivity graph and the continuation of a finished census; false when interrupted.
+  bool analyse(const RunControl& control);
 };
 
 }  // namespace xorscape::stationary
