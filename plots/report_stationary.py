@@ -11,7 +11,7 @@ import sys
 import h5py
 import numpy as np
 
-from xorscape_plot import attribute, display_command
+from xorscape_plot import attribute, display_command, text
 
 PAPER_TABLE2 = {  # classes classifying at least 25/50/75/100 % (Table 2 of the paper)
     "minimum": [17, 17, 4, 4],
@@ -186,6 +186,7 @@ def main():
             "plateau at L = 0.25", f"{int(np.sum(near & (s['index'] > 0)))} / {int(np.sum(s['index'] > 0))}; "
             f"saddle levels {levels(s['index'] > 0)}", s["command"], "partly")
     connectivity_rows(out)
+    continuation_rows(out)
     return 0
 
 
@@ -238,6 +239,47 @@ def connectivity_rows(out):
             f"{len(energy)} minima ({census_minima} from the census), lowest E = {energy[lowest]:.6g}; "
             f"{components} component(s)" + (f", all merged by E = {merged_at:.6g}" if components == 1 and merged_at else ""),
             command, yes_no(components == 1, partly=True))
+
+
+def continuation_rows(out):
+    """Rows for the bifurcation diagram (--continue-mu) of the paper's problem, and the check against
+    a census made at mu = 0.2."""
+    path = os.path.join(out, "stationary-tanh-paper.h5")
+    if not os.path.exists(path):
+        return
+    with h5py.File(path, "r") as f:
+        if "continuation" not in f:
+            return
+        c = f["continuation"]
+        mu, counts, total = c["mu"][()], c["counts"][()], c["total"][()]
+        alive, index = c["alive"][()], c["branch_index"][()]
+        fold, end, smallest = c["fold"][()], c["end_mu"][()], c["end_smallest_abs_eigenvalue"][()]
+        orbit = f["classes/orbit_size"][()]
+        command = display_command(attribute(f, "command_line"), os.path.dirname(os.path.abspath(path)))
+    morse = (alive * orbit[:, None] * np.where(index % 2 == 0, 1, -1)).sum(axis=0)
+    picks = sorted({0, len(mu) // 4, len(mu) // 2, 3 * len(mu) // 4, len(mu) - 1})
+    cells = "; ".join(f"mu = {mu[g]:.3g}: {total[g]} ({'/'.join(str(int(x)) for x in counts[g][:3])})" for g in picks)
+    row("bifurcation diagram: classes by index (minima/index 1/index 2) against mu, the paper's census followed "
+        "in mu", "(issue 12: mu from 0.001 to 0.2)", cells + f"; Morse sum over the branches {int(morse.min())}..{int(morse.max())}",
+        command, yes_no(bool(np.all(morse == 1)), partly=True))
+    ends = end[fold == 1]
+    values = ", ".join(f"{m:.4g} ({int(np.sum(np.isclose(ends, m, rtol=1e-6)))} branch ends)" for m in np.unique(np.round(ends, 6)))
+    row("bifurcation diagram: folds (branches ending inside the range; smallest |eigenvalue| at the end)",
+        "(classes born or annihilated in pairs)",
+        (values or "none") + (f"; smallest |eigenvalue| at the ends <= {np.max(smallest[fold == 1]):.2g}" if ends.size else ""),
+        command, yes_no(ends.size == 0 or bool(np.max(smallest[fold == 1]) < 1e-3), partly=True))
+    other = os.path.join(out, "stationary-tanh-mu0.2.h5")
+    if os.path.exists(other):
+        with h5py.File(other, "r") as f:
+            s = {k: v for k, v in f["summary"].attrs.items()}
+            census_counts = f"{int(s['classes'])} ({int(s['minima'])} minima, {int(s['saddles'])} saddles; {text(s['completeness'])}, Morse sum {int(s['morse_sum'])})"
+            other_command = display_command(attribute(f, "command_line"), os.path.dirname(os.path.abspath(other)))
+        at = int(np.argmin(np.abs(mu - 0.2)))
+        same = abs(mu[at] - 0.2) < 1e-9 and int(total[at]) == int(s["classes"])
+        row("bifurcation diagram: continuation from mu = 0.05 against a census at mu = 0.2",
+            "(a class born between would show as a difference)",
+            f"continued: {int(total[at])} classes at mu = {mu[at]:.3g} ({counts[at][0]} minima); census: {census_counts}",
+            other_command, yes_no(same, partly=False))
 
 
 if __name__ == "__main__":
