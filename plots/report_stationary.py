@@ -11,7 +11,7 @@ import sys
 import h5py
 import numpy as np
 
-from xorscape_plot import attribute, display_command
+from xorscape_plot import attribute, display_command, text
 
 PAPER_TABLE2 = {  # classes classifying at least 25/50/75/100 % (Table 2 of the paper)
     "minimum": [17, 17, 4, 4],
@@ -185,7 +185,101 @@ def main():
         row("sigmoid 2-2-1: saddles at the L = 0.25 plateau (|L - 0.25| < 0.01) / all saddles",
             "plateau at L = 0.25", f"{int(np.sum(near & (s['index'] > 0)))} / {int(np.sum(s['index'] > 0))}; "
             f"saddle levels {levels(s['index'] > 0)}", s["command"], "partly")
+    connectivity_rows(out)
+    continuation_rows(out)
     return 0
+
+
+def connectivity_rows(out):
+    """Rows for the connectivity graphs (--connect yes) of the tanh paper census and the sigmoid one."""
+    for name, what in (("stationary-tanh-paper", "tanh 2-2-1 (paper's problem)"),
+                       ("stationary-sigmoid", "sigmoid 2-2-1 (dissecting paper, mu = 1e-4)")):
+        path = os.path.join(out, name + ".h5")
+        if not os.path.exists(path):
+            continue
+        with h5py.File(path, "r") as f:
+            if "connectivity" not in f:
+                continue
+            g = f["connectivity"]
+            ends = g["end_node"][()]
+            census_minima = int(g.attrs["census_minima"])
+            outside, unconverged = int(g.attrs["ends_outside_census"]), int(g.attrs["unconverged"])
+            barrier = g["barrier"][()]
+            energy = g["node_energy"][()]
+            saddle_energy = g["saddle_energy"][()]
+            completeness = attribute(f["summary"], "completeness")
+            command = display_command(attribute(f, "command_line"), os.path.dirname(os.path.abspath(path)))
+        n = len(saddle_energy)
+        joined = ends[(ends[:, 0] >= 0) & (ends[:, 1] >= 0)]
+        distinct = int(np.sum(joined[:, 0] != joined[:, 1]))
+        row(f"connectivity, {what}: every index-1 saddle's two steepest descents end at census minima",
+            "(issue 12: descend along +/- the unstable eigenvector)",
+            f"{n} saddle classes, {2 * n} descents: {2 * n - outside - unconverged} at census minima, {outside} elsewhere, "
+            f"{unconverged} unconverged; {distinct} saddles join two different minimum classes, {n - distinct} a class to "
+            f"itself; barriers {np.nanmin(barrier):.4g} to {np.nanmax(barrier):.4g} (census {completeness})",
+            command, yes_no(outside == 0 and unconverged == 0, partly=unconverged == 0))
+        # Kruskal over the saddles by energy: the energy at which all basins reached have merged.
+        parent = list(range(len(energy)))
+
+        def find(x):
+            while parent[x] != x:
+                x = parent[x]
+            return x
+        merged_at = None
+        components = len(energy)
+        for e, (a, b) in sorted(zip(saddle_energy, ends.tolist())):
+            if a < 0 or b < 0 or find(a) == find(b):
+                continue
+            parent[find(b)] = find(a)
+            components -= 1
+            merged_at = e
+        lowest = int(np.argmin(energy))
+        row(f"disconnectivity graph, {what}: basins merging as E rises",
+            "(Wales: one tree when the graph is connected)",
+            f"{len(energy)} minima ({census_minima} from the census), lowest E = {energy[lowest]:.6g}; "
+            f"{components} component(s)" + (f", all merged by E = {merged_at:.6g}" if components == 1 and merged_at else ""),
+            command, yes_no(components == 1, partly=True))
+
+
+def continuation_rows(out):
+    """Rows for the bifurcation diagram (--continue-mu) of the paper's problem, and the check against
+    a census made at mu = 0.2."""
+    path = os.path.join(out, "stationary-tanh-paper.h5")
+    if not os.path.exists(path):
+        return
+    with h5py.File(path, "r") as f:
+        if "continuation" not in f:
+            return
+        c = f["continuation"]
+        mu, counts, total = c["mu"][()], c["counts"][()], c["total"][()]
+        alive, index = c["alive"][()], c["branch_index"][()]
+        fold, end, smallest = c["fold"][()], c["end_mu"][()], c["end_smallest_abs_eigenvalue"][()]
+        orbit = f["classes/orbit_size"][()]
+        command = display_command(attribute(f, "command_line"), os.path.dirname(os.path.abspath(path)))
+    morse = (alive * orbit[:, None] * np.where(index % 2 == 0, 1, -1)).sum(axis=0)
+    picks = sorted({0, len(mu) // 4, len(mu) // 2, 3 * len(mu) // 4, len(mu) - 1})
+    cells = "; ".join(f"mu = {mu[g]:.3g}: {total[g]} ({'/'.join(str(int(x)) for x in counts[g][:3])})" for g in picks)
+    row("bifurcation diagram: classes by index (minima/index 1/index 2) against mu, the paper's census followed "
+        "in mu", "(issue 12: mu from 0.001 to 0.2)", cells + f"; Morse sum over the branches {int(morse.min())}..{int(morse.max())}",
+        command, yes_no(bool(np.all(morse == 1)), partly=True))
+    ends = end[fold == 1]
+    values = ", ".join(f"{m:.4g} ({int(np.sum(np.isclose(ends, m, rtol=1e-6)))} branch ends)" for m in np.unique(np.round(ends, 6)))
+    row("bifurcation diagram: folds (branches ending inside the range; smallest |eigenvalue| at the end)",
+        "(classes born or annihilated in pairs)",
+        (values or "none") + (f"; smallest |eigenvalue| at the ends <= {np.max(smallest[fold == 1]):.2g}" if ends.size else ""),
+        command, yes_no(ends.size == 0 or bool(np.max(smallest[fold == 1]) < 1e-3), partly=True))
+    other = os.path.join(out, "stationary-tanh-mu0.2.h5")
+    if os.path.exists(other):
+        with h5py.File(other, "r") as f:
+            s = {k: v for k, v in f["summary"].attrs.items()}
+            census_counts = f"{int(s['classes'])} ({int(s['minima'])} minima, {int(s['saddles'])} saddles; {text(s['completeness'])}, Morse sum {int(s['morse_sum'])})"
+            other_command = display_command(attribute(f, "command_line"), os.path.dirname(os.path.abspath(other)))
+        at = int(np.argmin(np.abs(mu - 0.2)))
+        same = abs(mu[at] - 0.2) < 1e-9 and int(total[at]) == int(s["classes"])
+        row("bifurcation diagram: continuation from mu = 0.05 against a census at mu = 0.2",
+            "(a class born between would show as a difference)",
+            f"continued: {int(total[at])} classes at mu = {mu[at]:.3g} ({counts[at][0]} minima); census: {census_counts}",
+            other_command, yes_no(same, partly=False))
 
 
 if __name__ == "__main__":

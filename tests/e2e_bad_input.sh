@@ -241,6 +241,10 @@ bad stationary "--mu"         --mu -1 -o out.h5
 bad stationary "--mu"         --mu nan -o out.h5
 bad stationary "--reduction"  --reduction max -o out.h5
 bad stationary "--distinct"   --distinct 0 -o out.h5
+bad stationary "--connect"    --connect sometimes -o out.h5
+bad stationary "--connect-displacement" --connect yes --connect-displacement -1 -o out.h5
+bad stationary "--continue-mu" --continue-mu 0.5:0.1 -o out.h5
+bad stationary "--continue-points" --continue-mu 0.01:0.1 --continue-points 0 -o out.h5
 bad stationary "--radius"     --radius -1 -o out.h5
 bad stationary "--radius"     --radius 1e308 -o out.h5
 bad stationary "--regularise" --regularise biases -o out.h5

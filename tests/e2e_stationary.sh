@@ -42,6 +42,16 @@ expect_status 2 "--complete-after" "$TOOL" --complete-after -3 -o "$o"
 expect_status 2 "--inner-radius" "$TOOL" --inner-radius inf -o "$o"
 expect_status 2 "--inner-radius" "$TOOL" --inner-radius 1000 -o "$o"
 expect_status 2 "--degenerate" "$TOOL" --degenerate nan -o "$o"
+expect_status 2 "--connect" "$TOOL" --connect maybe -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.1 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.2:0.1 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0:0.1 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.001:0.01 -o "$o"
+expect_status 2 "--continue-mu" "$TOOL" --continue-mu 0.001:0.2x -o "$o"
+expect_status 2 "--continue-points" "$TOOL" --continue-mu 0.001:0.2 --continue-points 1 -o "$o"
+expect_status 2 "--connect-displacement" "$TOOL" --connect yes --connect-displacement 0 -o "$o"
+expect_status 2 "--connect-displacement" "$TOOL" --connect yes --connect-displacement 2 -o "$o"
+expect_status 2 "--connect-displacement" "$TOOL" --connect yes --connect-displacement nan -o "$o"
 expect_status 2 "--output" "$TOOL" -o "$tmp/no/such/folder/x.h5"
 expect_status 2 "--bogus" "$TOOL" --bogus
 expect_status 2 "--resume" "$TOOL" --resume --starts 3 -o "$tmp/nothing.h5"
@@ -147,6 +157,49 @@ grep -q 'classifying at least' "$tmp/ill.txt" && { echo "FAIL: an ill-posed cens
 grep -q '^completeness: INCOMPLETE after 8 trials: Morse sum ' "$tmp/inc.txt" || { echo "FAIL: no INCOMPLETE line: $(grep completeness "$tmp/inc.txt")"; fail=1; }
 "$PY" -c "import h5py,sys; sys.exit(0 if h5py.File(sys.argv[1])['summary'].attrs['completeness'] == 'incomplete' else 1)" "$tmp/inc.h5" ||
   { echo "FAIL: inc.h5 does not say incomplete"; fail=1; }
+
+# --connect yes: the 2-1-1 census (complete) with its connectivity graph: every index-1 saddle's
+# two descents end at census minima with tiny gradient; barriers are E(saddle) - E(minimum) > 0;
+# the census itself is the one without --connect.
+"$TOOL" --n-hidden 1 --solves 3 --seed 5 --starts 20000 --complete-after 300 --connect yes --continue-mu 0.001:0.2 --continue-points 12 -o "$tmp/cn.h5" > "$tmp/cn.txt" 2>/dev/null ||
+  { echo "FAIL: --connect yes census"; fail=1; }
+"$TOOL" --n-hidden 1 --solves 3 --seed 5 --starts 20000 --complete-after 300 -o "$tmp/cn0.h5" > /dev/null 2>&1 ||
+  { echo "FAIL: the same census without --connect"; fail=1; }
+grep -q '^connectivity: .* 0 at another point (not a census minimum), 0 did not converge' "$tmp/cn.txt" ||
+  { echo "FAIL: connectivity line: $(grep '^connectivity' "$tmp/cn.txt")"; fail=1; }
+"$PY" - "$tmp/cn.h5" "$tmp/cn0.h5" <<'PYEOF' || { echo "FAIL: the connectivity group of cn.h5"; fail=1; }
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1]) as f, h5py.File(sys.argv[2]) as plain:
+    g = f["connectivity"]
+    idx = f["classes/index"][()]
+    ok = "connectivity" not in plain and np.array_equal(f["classes/representative"][()], plain["classes/representative"][()])
+    ok &= np.array_equal(g["saddle_class"][()], np.flatnonzero(idx == 1)) and len(g["saddle_class"][()]) > 0
+    ok &= np.array_equal(g["node_class"][()], np.flatnonzero(idx == 0))
+    end_class = g["end_class"][()]
+    ok &= bool(np.all(idx[end_class] == 0)) and bool(np.all(g["end_gradient_l1"][()] < 1e-10))
+    ok &= bool(np.all(g["end_index"][()] == 0)) and bool(np.all(g["converged"][()] == 1))
+    barrier = g["barrier"][()]
+    ok &= bool(np.all(barrier > 0))
+    ok &= bool(np.allclose(barrier, g["saddle_energy"][()][:, None] - f["classes/loss"][()][end_class], atol=1e-12))
+    ok &= g["end_point"].shape == (len(barrier), 2, 4) and g.attrs["unconverged"] == 0
+    # The continuation: the Morse sum over the branches alive at each mu is 1 (folds remove pairs).
+    c = f["continuation"]
+    alive, index = c["alive"][()], c["branch_index"][()]
+    orbit = f["classes/orbit_size"][()]
+    morse = (alive * orbit[:, None] * np.where(index % 2 == 0, 1, -1)).sum(axis=0)
+    ok &= c["mu"].shape == (12,) and bool(np.all(morse == 1)) and int(c.attrs["folds"]) > 0
+    ok &= c["counts"].shape == (12, 5) and bool(np.array_equal(c["counts"][()].sum(axis=1), c["total"][()]))
+    ok &= "continuation" not in plain
+sys.exit(0 if ok else 1)
+PYEOF
+"$PY" "$SRC/tests/xarray_check.py" "$tmp/cn.h5" >/dev/null || { echo "FAIL: xarray cannot open cn.h5"; fail=1; }
+"$PY" "$SRC/plots/stationary_disconnectivity.py" "$tmp/cn.h5" -o "$tmp/dg" >/dev/null || { echo "FAIL: stationary_disconnectivity.py"; fail=1; }
+gnuplot -e "prefix='$tmp/dg'; out='$tmp/dgg.png'" "$SRC/plots/stationary_disconnectivity.gp" 2>"$tmp/gp3" || { echo "FAIL: stationary_disconnectivity.gp $(cat "$tmp/gp3")"; fail=1; }
+"$PY" "$SRC/plots/stationary_bifurcation.py" "$tmp/cn.h5" -o "$tmp/bif" >/dev/null || { echo "FAIL: stationary_bifurcation.py"; fail=1; }
+gnuplot -e "bin='$BIN'; file='$tmp/cn.h5'; out='$tmp/bifg.png'" "$SRC/plots/stationary_bifurcation.gp" 2>"$tmp/gp4" || { echo "FAIL: stationary_bifurcation.gp $(cat "$tmp/gp4")"; fail=1; }
+for image in dg.png dg.pdf dgg.png dg-segments.dat dg-leaves.dat bif.png bif.pdf bifg.png; do
+  [ -s "$tmp/$image" ] || { echo "FAIL: $image not written"; fail=1; }
+done
 
 # Every plot script renders a non-empty image from a small file.
 "$PY" "$SRC/plots/stationary_figure2.py" "$tmp/t1.h5" -o "$tmp/fig2" >/dev/null || { echo "FAIL: stationary_figure2.py"; fail=1; }

@@ -13,7 +13,7 @@ train_converge train_plateau slice-all slice-fig7 slice-fig6 fig6 entropy/simple
 entropy/wanglandau_nh1 entropy/wanglandau_nh2 entropy/wanglandau_nh18 anneal-50 anneal-10000
 anneal-controls anneal-sweep anneal-sigmoid-nh2 anneal-sigmoid-center1 anneal-article anneal-article-variance
 anneal-default-4000 anneal-noise-default anneal-noise-article stationary-tanh-paper
-stationary-tanh-output-bias stationary-tanh-mean stationary-tanh-half-sum stationary-sigmoid
+stationary-tanh-output-bias stationary-tanh-mean stationary-tanh-half-sum stationary-sigmoid stationary-tanh-mu0.2
 slice-sol125 slice-line12 pca-path slice-pca""".split()
 
 # Figure base names: Python writes NAME.png and NAME.pdf; gnuplot writes the third name.
@@ -33,6 +33,10 @@ FIGURES = [
     ("stationary-tanh-paper-figure2", "stationary-tanh-paper-figure2-gnuplot"),
     ("stationary-sigmoid-figure2", "stationary-sigmoid-figure2-gnuplot"),
     ("stationary-discovery", "stationary-discovery-gnuplot"),
+    ("stationary-tanh-paper-disconnectivity", "stationary-tanh-paper-disconnectivity-gnuplot"),
+    ("stationary-sigmoid-disconnectivity", "stationary-sigmoid-disconnectivity-gnuplot"),
+    ("stationary-tanh-paper-bifurcation", "stationary-tanh-paper-bifurcation-gnuplot"),
+    ("stationary-tanh-mu0.2-bifurcation", "stationary-tanh-mu0.2-bifurcation-gnuplot"),
 ]
 
 # The start of the first cell of the REPORT.md row of each claim the papers and issues make
@@ -61,6 +65,9 @@ CLAIMS = [
     "equivalence classes of stationary points", "minima classes", "saddle classes", "maxima",
     "solutions (class sizes summed", "Table 2, minimum classes", "Table 2, saddle classes",
     "every class confirmed", "variant with output bias", "variant with the mean", "sigmoid 2-2-1 (dissecting paper",
+    "connectivity, tanh 2-2-1", "connectivity, sigmoid 2-2-1", "disconnectivity graph, tanh 2-2-1",
+    "disconnectivity graph, sigmoid 2-2-1", "bifurcation diagram: classes by index", "bifurcation diagram: folds",
+    "bifurcation diagram: continuation from mu = 0.05 against a census at mu = 0.2",
 ]
 
 

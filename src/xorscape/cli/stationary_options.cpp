@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace xorscape::cli {
 
@@ -34,6 +36,10 @@ void add_stationary_options(Tool& tool) {
       ("max-iterations", po::value<int>()->default_value(400), "Levenberg-Marquardt iterations per solve")
       ("tolerance", po::value<double>()->default_value(1e-10), "accept a point when ||grad E||_1 is below this")
       ("distinct", po::value<double>()->default_value(0.01), "points closer than this (Euclidean) are the same")
+      ("connect", po::value<std::string>()->default_value("no"), "yes: after the census, descend from every index-1 saddle along +/- its unstable eigenvector to the minima it joins (the /connectivity group) | no")
+      ("connect-displacement", po::value<double>()->default_value(1e-3), "with --connect yes: distance stepped off the saddle along +/- its unstable eigenvector before the descent")
+      ("continue-mu", po::value<std::string>()->default_value(""), "MIN:MAX: after the census, follow every class in mu from the census's --mu down to MIN and up to MAX (the /continuation group, a bifurcation diagram) | empty: no continuation")
+      ("continue-points", po::value<int>()->default_value(40), "with --continue-mu: log-spaced grid points of mu on which the branches are sampled and counted")
       ("bench", po::bool_switch(), "time the solver on --starts trials and print rates; writes no file");
 }
 
@@ -92,6 +98,33 @@ void check_memory(const Tool& tool, const stationary::CensusSpec& spec, int dime
   require_memory("--starts", static_cast<double>(spec.starts) * per_trial + tool.threads() * deflation, "this census");
 }
 
+void read_continuation(const Tool& tool, stationary::CensusSpec& spec) {
+  const std::string range = tool.get<std::string>("continue-mu");
+  const int points = tool.get<int>("continue-points");
+  if (points < 2 || points > 10000) throw UsageError("--continue-points", "must be between 2 and 10000");
+  if (range.empty()) return;
+  const auto colon = range.find(':');
+  double low = NAN, high = NAN;
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument("no colon");
+    size_t used = 0;
+    low = std::stod(range.substr(0, colon), &used);
+    if (used != colon) throw std::invalid_argument("trailing text");
+    high = std::stod(range.substr(colon + 1), &used);
+    if (used != range.size() - colon - 1) throw std::invalid_argument("trailing text");
+  } catch (const std::exception&) {
+    throw UsageError("--continue-mu", "'" + range + "' is not MIN:MAX (two numbers)");
+  }
+  if (!std::isfinite(low) || !std::isfinite(high) || !(low > 0.0) || !(high > low) || high > 1e3)
+    throw UsageError("--continue-mu", "needs 0 < MIN < MAX <= 1000");
+  if (!(spec.problem.mu >= low && spec.problem.mu <= high))
+    throw UsageError("--continue-mu", "the range must contain the census's --mu");
+  spec.continue_mu = true;
+  spec.continuation.mu_min = low;
+  spec.continuation.mu_max = high;
+  spec.continuation.grid_points = points;
+}
+
 }  // namespace
 
 stationary::CensusSpec read_census_spec(const Tool& tool, const NetworkOptions& network) {
@@ -123,6 +156,12 @@ stationary::CensusSpec read_census_spec(const Tool& tool, const NetworkOptions& 
   t.solver.divergence_radius = std::max(1e3, 100.0 * t.radius);
   t.path.radius_limit = std::max(200.0, 50.0 * t.radius);
   check_overflow(spec, dimension);
+  spec.connect = yes_no("--connect", tool.get<std::string>("connect"));
+  const double displacement = tool.get<double>("connect-displacement");
+  if (!std::isfinite(displacement) || displacement <= 0.0 || displacement > 0.5)
+    throw UsageError("--connect-displacement", "must be a number in (0, 0.5]");
+  spec.connectivity.displacement = displacement;
+  read_continuation(tool, spec);
   spec.seed = tool.seed();
   const stationary::HiddenUnitSymmetry symmetry(spec.problem.architecture.n_hidden, dimension,
                                                 stationary::is_odd(spec.problem.architecture.hidden));

@@ -2,6 +2,8 @@
 
 #include "xorscape/cli/runner.hpp"
 
+#include <string>
+
 namespace xorscape::cli {
 
 namespace {
@@ -58,6 +60,35 @@ void print_completeness(std::FILE* out, const stationary::CensusJob& job) {
                  trials, static_cast<long long>(s.morse_sum), static_cast<long long>(s.degenerate_classes), quiet);
 }
 
+// The connectivity graph in one line per saddle class (--connect yes).
+void print_connectivity(std::FILE* out, const stationary::ConnectivityGraph& g) {
+  std::fprintf(out, "connectivity: %zu index-1 saddle classes, %zu descents: %lld ended at a census minimum, %lld at another point (not a census minimum), %lld did not converge\n",
+               g.saddles.size(), 2 * g.saddles.size(),
+               static_cast<long long>(2 * static_cast<std::int64_t>(g.saddles.size()) - g.ends_outside_census - g.unconverged),
+               static_cast<long long>(g.ends_outside_census), static_cast<long long>(g.unconverged));
+  std::fprintf(out, "  saddle  E(saddle)   +v: node class  barrier     -v: node class  barrier\n");
+  for (const stationary::SaddleConnection& s : g.saddles)
+    std::fprintf(out, "  %6d  %-10.6f      %4d %5d  %-10.6f      %4d %5d  %-10.6f\n", s.saddle_class, s.energy,
+                 s.sides[0].node, s.sides[0].end_class, s.barrier[0], s.sides[1].node, s.sides[1].end_class,
+                 s.barrier[1]);
+}
+
+// The bifurcation diagram in a few lines (--continue-mu).
+void print_continuation(std::FILE* out, const stationary::ContinuationResult& r) {
+  std::fprintf(out, "continuation in mu: %zu branches followed over mu = %g..%g, %lld ends inside the range (folds)\n",
+               r.branches.size(), r.mu.front(), r.mu.back(), static_cast<long long>(r.folds));
+  std::fprintf(out, "  mu          classes  by index 0, 1, 2, ...\n");
+  for (size_t g = 0; g < r.mu.size(); ++g) {
+    long long total = 0;
+    std::string by_index;
+    for (std::int64_t n : r.counts[g]) {
+      total += n;
+      by_index += (by_index.empty() ? "" : " ") + std::to_string(n);
+    }
+    std::fprintf(out, "  %-10.4g  %7lld  %s\n", r.mu[g], total, by_index.c_str());
+  }
+}
+
 }  // namespace
 
 void print_census_summary(std::FILE* out, const stationary::CensusJob& job) {
@@ -77,6 +108,8 @@ void print_census_summary(std::FILE* out, const stationary::CensusJob& job) {
     print_table2(out, "the same, undecided cases half", s.at_least_ties_half);
   }
   print_classes(out, job);
+  if (job.graph()) print_connectivity(out, *job.graph());
+  if (job.continuation()) print_continuation(out, *job.continuation());
   const stationary::CensusSession& run = job.session();
   if (run.seconds > 0 && run.trials > 0)
     std::fprintf(out, "rates (this run's %lld new trials): %.1f trials/s, %.1f deflated solves/s, %.0f path steps/s\n",

@@ -160,6 +160,30 @@ void CensusJob::advance(const RunControl& control) {
                          spec_.degenerate_below);
   if (ranks::any(!census_.has_value())) census_.reset();  // stopped on some rank: all build it again
   if (census_) summary_ = summarise(*census_, loss_.dimension(), spec_.complete_after);
+  if (census_ && !analyse(control)) {  // a partial analysis is no result: the census and it are redone
+    census_.reset();
+    summary_.reset();
+    graph_.reset();
+    continuation_.reset();
+  }
+}
+
+bool CensusJob::analyse(const RunControl& control) {
+  if (spec_.connect) {
+    ConnectivityOptions options = spec_.connectivity;
+    options.tolerance = spec_.trial.solver.tolerance;
+    options.distinct_tolerance = spec_.trial.distinct_tolerance;
+    graph_ = connect_census(loss_, symmetry_, *census_, options, control);
+    if (control.interrupted()) return false;
+  }
+  if (spec_.continue_mu) {
+    ContinuationOptions options = spec_.continuation;
+    options.tolerance = spec_.trial.solver.tolerance;
+    options.distinct_tolerance = spec_.trial.distinct_tolerance;
+    continuation_ = continue_census(loss_, symmetry_, *census_, options, control);
+    if (!continuation_) return false;
+  }
+  return true;
 }
 
 void CensusJob::save(const h5::Group& group) const {
@@ -176,6 +200,8 @@ void CensusJob::load(const h5::Group& group) {
   tracker_ = ClassTracker(loss_, symmetry_, spec_.trial.distinct_tolerance, spec_.degenerate_below);
   census_.reset();
   summary_.reset();
+  graph_.reset();
+  continuation_.reset();
 }
 
 bool CensusJob::extend(const h5::Group& finished_output) {
@@ -192,6 +218,8 @@ bool CensusJob::extend(const h5::Group& finished_output) {
   tracker_ = ClassTracker(loss_, symmetry_, spec_.trial.distinct_tolerance, spec_.degenerate_below);
   census_.reset();
   summary_.reset();
+  graph_.reset();
+  continuation_.reset();
   return true;
 }
 

@@ -3,7 +3,9 @@
 // cli::run_job): independent trials, each from its own random stream (seed, trial index), run in
 // blocks of kBlock in parallel and appended in trial order, so the record never depends on the
 // thread count or on where a run was stopped and resumed. When every trial is done the census
-// (distinct points, classes, Table 2) is built once, as the last unit of work.
+// (distinct points, classes, Table 2) is built once, as the last unit of work, followed (with
+// spec.connect) by the connectivity graph of its index-1 saddles and (with spec.continue_mu) the
+// continuation of every class in mu.
 //
 // Stops: between trials on control.stop_requested() (a checkpoint deadline lets the trials in
 // flight finish; the finished prefix of the block is kept), inside trials and the census on
@@ -15,6 +17,8 @@
 
 #include "xorscape/core/run_control.hpp"
 #include "xorscape/io/h5.hpp"
+#include "xorscape/stationary/connectivity.hpp"
+#include "xorscape/stationary/continuation.hpp"
 #include "xorscape/stationary/stationary.hpp"
 
 namespace xorscape::stationary {
@@ -33,6 +37,13 @@ struct CensusSpec {
   // 0: no rule, exactly `starts` trials.
   std::int64_t complete_after = 0;
   double degenerate_below = 1e-6;  // a class is degenerate when its smallest |eigenvalue| is below this
+  // After the census: the connectivity graph of its index-1 saddles (stationary/connectivity.hpp).
+  // Not part of the identity: it is computed from the census, whatever the trials were.
+  bool connect = false;
+  ConnectivityOptions connectivity;
+  // After the census: every class followed in mu (stationary/continuation.hpp); not in the identity.
+  bool continue_mu = false;
+  ContinuationOptions continuation;
 };
 
 // The raw outcome of the first starts_done trials: what checkpoints hold and outputs keep.
@@ -84,6 +95,10 @@ class CensusJob {
   // Available once finished().
   const Census& census() const { return *census_; }
   const CensusSummary& summary() const { return *summary_; }
+  // Available once finished() when spec().connect.
+  const std::optional<ConnectivityGraph>& graph() const { return graph_; }
+  // Available once finished() when spec().continue_mu.
+  const std::optional<ContinuationResult>& continuation() const { return continuation_; }
 
  private:
   void run_block(const RunControl& control);
@@ -99,6 +114,10 @@ class CensusJob {
   CensusSession session_;
   std::optional<Census> census_;
   std::optional<CensusSummary> summary_;
+  std::optional<ConnectivityGraph> graph_;
+  std::optional<ContinuationResult> continuation_;
+  // The connectivity graph and the continuation of a finished census; false when interrupted.
+  bool analyse(const RunControl& control);
 };
 
 }  // namespace xorscape::stationary

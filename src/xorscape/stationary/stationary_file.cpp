@@ -272,6 +272,138 @@ void write_summary(const h5::Group& summary, const CensusSummary& s, double seco
                 {{"kind", "classified_percent"}, "classes classifying exactly x% with undecided cases counted half (a class between two levels counts in none)"});
 }
 
+
+// ---- the connectivity graph ----
+
+// Per saddle and side (+v, -v), row-major (saddle, side): the columns of /connectivity.
+struct SideColumns {
+  std::vector<std::int32_t> node, end_class, index, converged;
+  std::vector<double> barrier, energy, gradient, time, end;
+  std::vector<std::int64_t> evaluations;
+  explicit SideColumns(const ConnectivityGraph& g) {
+    for (const SaddleConnection& s : g.saddles)
+      for (int side = 0; side < 2; ++side) {
+        const Descent& d = s.sides[side];
+        node.push_back(d.node);
+        end_class.push_back(d.end_class);
+        index.push_back(d.index);
+        converged.push_back(d.converged ? 1 : 0);
+        barrier.push_back(s.barrier[side]);
+        energy.push_back(d.energy);
+        gradient.push_back(d.gradient_l1);
+        time.push_back(d.flow_time);
+        evaluations.push_back(d.evaluations);
+        end.insert(end.end(), d.end.begin(), d.end.end());
+      }
+  }
+};
+
+void write_connectivity_nodes(const h5::Group& group, const ConnectivityGraph& g) {
+  std::vector<std::int32_t> census_class, index;
+  std::vector<double> energy, point;
+  for (const ConnectivityNode& n : g.nodes) {
+    census_class.push_back(n.census_class);
+    index.push_back(n.index);
+    energy.push_back(n.energy);
+    point.insert(point.end(), n.point.begin(), n.point.end());
+  }
+  group.write_index_scale("node", g.nodes.size(), {"node of the graph, 0-based: the census minima (class order), then other descent ends"});
+  group.write("node_class", view(census_class), {{"node"}, "census class of the node (row of /classes), -1: not in the census"});
+  group.write("node_index", view(index), {{"node"}, "Hessian index at the node (0: a minimum)"});
+  group.write("node_energy", view(energy), {{"node"}, "E at the node, regulariser included"});
+  group.write("node_point", view(point), {{"node", "/parameter_names"}, "the node's point (canonical form)"});
+}
+
+void write_connectivity(const h5::Group& group, const ConnectivityGraph& g, const ConnectivityOptions& options) {
+  group.set_attribute("meaning", std::string("steepest-descent connections of every index-1 saddle class: the two ends of the paths leaving it along +/- its unstable eigenvector"));
+  group.set_attribute("displacement", options.displacement);
+  group.set_attribute("flow_gradient", options.flow_gradient);
+  group.set_attribute("census_minima", g.census_minima);
+  group.set_attribute("ends_outside_census", g.ends_outside_census);
+  group.set_attribute("unconverged", g.unconverged);
+  write_connectivity_nodes(group, g);
+  std::vector<std::int32_t> saddle_class;
+  std::vector<double> saddle_energy;
+  for (const SaddleConnection& s : g.saddles) {
+    saddle_class.push_back(s.saddle_class);
+    saddle_energy.push_back(s.energy);
+  }
+  const SideColumns k(g);
+  group.write_index_scale("saddle", g.saddles.size(), {"index-1 saddle class, 0-based, in class order"});
+  group.write_scale("side", std::vector<std::string>{"plus", "minus"}, {"direction of the descent: +v or -v, v the unstable eigenvector (largest component positive)"});
+  const std::vector<std::string> both{"saddle", "side"};
+  group.write("saddle_class", view(saddle_class), {{"saddle"}, "census class of the saddle (row of /classes)"});
+  group.write("saddle_energy", view(saddle_energy), {{"saddle"}, "E at the saddle"});
+  group.write("end_node", view(k.node), {both, "node the descent ended at (-1: it did not converge)"});
+  group.write("end_class", view(k.end_class), {both, "census class of the end (-1: not in the census)"});
+  group.write("end_index", view(k.index), {both, "Hessian index at the end"});
+  group.write("converged", view(k.converged), {both, "1: the end has ||grad E||_1 below the census tolerance"});
+  group.write("barrier", view(k.barrier), {both, "E(saddle) - E(end): the barrier seen from the end's side (NaN: no end)"});
+  group.write("end_energy", view(k.energy), {both, "E at the end"});
+  group.write("end_gradient_l1", view(k.gradient), {both, "||grad E||_1 at the end"});
+  group.write("flow_time", view(k.time), {both, "gradient-flow time of the descent before the Newton polish"});
+  group.write("evaluations", view(k.evaluations), {both, "gradient evaluations of the flow"});
+  group.write("end_point", view(k.end), {{"saddle", "side", "/parameter_names"}, "the end of the descent"});
+}
+
+// ---- the continuation in mu ----
+
+void write_continuation(const h5::Group& group, const ContinuationResult& r, const ContinuationOptions& options,
+                        double mu0, int dimension) {
+  group.set_attribute("meaning", std::string("every census class followed in mu by predictor-corrector continuation (tangent dbeta/dmu = -H^-1 dgradE/dmu, Newton corrector); a branch ends at a fold"));
+  group.set_attribute("census_mu", mu0);
+  group.set_attribute("mu_min", options.mu_min);
+  group.set_attribute("mu_max", options.mu_max);
+  group.set_attribute("folds", r.folds);
+  const size_t C = r.branches.size(), G = r.mu.size(), D = static_cast<size_t>(dimension);
+  group.write_scale("mu", view(r.mu), {"regularisation strength mu (log-spaced grid)"});
+  group.write_index_scale("class", C, {"census class (row of /classes)"});
+  group.write_scale("side", std::vector<std::string>{"below", "above"}, {"direction from the census's mu: towards mu_min or mu_max"});
+  std::vector<std::int64_t> index_values(D + 1);
+  std::iota(index_values.begin(), index_values.end(), 0);
+  group.write_scale("index", view(index_values), {"Hessian index (number of negative eigenvalues)"});
+  std::vector<std::int32_t> alive, index, fold, changes;
+  std::vector<double> energy, point, end, smallest;
+  for (const Branch& b : r.branches) {
+    for (size_t g = 0; g < G; ++g) {
+      alive.push_back(b.alive[g]);
+      index.push_back(b.index[g]);
+      energy.push_back(b.energy[g]);
+      if (b.alive[g]) point.insert(point.end(), b.points[g].begin(), b.points[g].end());
+      else point.insert(point.end(), D, std::nan(""));
+    }
+    end.insert(end.end(), {b.end_below, b.end_above});
+    fold.insert(fold.end(), {b.fold_below ? 1 : 0, b.fold_above ? 1 : 0});
+    smallest.insert(smallest.end(), {b.smallest_abs_below, b.smallest_abs_above});
+    changes.push_back(b.index_changes);
+  }
+  group.write("alive", view(alive), {{"class", "mu"}, "1: the class's branch exists at this mu"});
+  group.write("branch_index", view(index), {{"class", "mu"}, "Hessian index on the branch (-1: no branch)"});
+  group.write("branch_energy", view(energy), {{"class", "mu"}, "E on the branch (NaN: no branch)"});
+  group.write("branch_point", view(point), {{"class", "mu", "/parameter_names"}, "the branch's point (NaN: no branch)"});
+  group.write("end_mu", view(end), {{"class", "side"}, "mu where the branch ends (mu_min or mu_max when it reaches the range end)"});
+  group.write("fold", view(fold), {{"class", "side"}, "1: the branch ended inside the range (a fold: the continuation step fell below its minimum)"});
+  group.write("end_smallest_abs_eigenvalue", view(smallest), {{"class", "side"}, "smallest |Hessian eigenvalue| at the branch's last point (near 0 at a fold)"});
+  group.write("index_changes", view(changes), {{"class"}, "accepted steps across which the Hessian index changed (branch points)"});
+  std::vector<std::int64_t> counts, total;
+  for (const auto& row : r.counts) {
+    counts.insert(counts.end(), row.begin(), row.end());
+    total.push_back(std::accumulate(row.begin(), row.end(), std::int64_t{0}));
+  }
+  group.write("counts", view(counts), {{"mu", "index"}, "distinct classes (branches that met counted once) by Hessian index: the bifurcation diagram"});
+  group.write("total", view(total), {{"mu"}, "distinct classes, all indices"});
+  // The same as one table for gnuplot (xorscape-export FILE continuation/table --format columns).
+  std::vector<std::string> names{"mu", "total"};
+  for (size_t k = 0; k <= D; ++k) names.push_back("index_" + std::to_string(k));
+  std::vector<double> table;
+  for (size_t g = 0; g < G; ++g) {
+    table.push_back(r.mu[g]);
+    table.push_back(static_cast<double>(total[g]));
+    for (std::int64_t n : r.counts[g]) table.push_back(static_cast<double>(n));
+  }
+  group.write_scale("table_column", names, {"columns of table"});
+  group.write("table", view(table), {{"mu", "table_column"}, "mu, total and the counts by index as one table (rows: grid points)"});
+}
 }  // namespace
 
 void write_census(const h5::Group& root, const CensusJob& job) {
@@ -286,6 +418,10 @@ void write_census(const h5::Group& root, const CensusJob& job) {
   write_hit_classes(root.open_group("hits"), census);
   write_discovery(root.create_group("discovery"), census);
   write_summary(root.create_group("summary"), job.summary(), job.session().seconds);
+  if (job.graph()) write_connectivity(root.create_group("connectivity"), *job.graph(), job.spec().connectivity);
+  if (job.continuation())
+    write_continuation(root.create_group("continuation"), *job.continuation(), job.spec().continuation,
+                       job.spec().problem.mu, job.loss().dimension());
 }
 
 Params read_point(const h5::Group& root, const io::PointSelector& selector) {

@@ -9,6 +9,8 @@
 //   classes/     equivalence classes: representative, Hessian spectrum, confirmation, reach probability
 //   discovery/   classes found within the first s trials
 //   summary/     the counts and the paper's Table 2
+//   connectivity/  (--connect yes) the descents from every index-1 saddle and the graph's nodes
+//   continuation/  (--continue-mu) every class followed in mu, counts by index on a grid of mu
 // A checkpoint's /state holds parameter_names and the trials/ and hits/ groups (no census).
 #include "xorscape/io/h5.hpp"
 #include "xorscape/io/network_file.hpp"
