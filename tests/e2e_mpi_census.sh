@@ -2,7 +2,7 @@
 # Runs across processes (core/ranks.hpp) with Open MPI, as a user meets them: a census under
 # `mpirun -np 2` and `-np 4` (oversubscribed) holds the same numbers, bit for bit, as one process
 # with 2 threads; the completeness rule stops at the same trial; kill -9 of mpirun and SIGTERM to
-# the ranks leave a checkpoint that `mpirun ... --resume` continues to the same numbers; a tool
+# the ranks leave a checkpoint that --resume (under mpirun, or alone) continues to the same numbers; a tool
 # that does not spread its work refuses to start under mpirun (status 2, its one line, no file);
 # --version names the MPI library. Registered only in a build with MPI (tests/CMakeLists.txt).
 set -u
@@ -14,20 +14,11 @@ SAME="$SRC/tests/golden/same_numbers.py"
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-MPIRUN=(mpirun --oversubscribe)
-[ "$(id -u)" = 0 ] && MPIRUN+=(--allow-run-as-root)
-# Open MPI looks for other transports and nodes otherwise; one machine, shared memory only.
-export OMPI_MCA_btl=self,vader OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+source "$SRC/tests/lib/mpi.sh"
 
 if ! "$TOOL" --version | grep -q "MPI: Open MPI"; then
   echo "FAIL: --version does not name the MPI library: $("$TOOL" --version)"; fail=1
 fi
-
-same() {  # same NAME A B
-  if ! "$PY" "$SAME" "$2" "$3" >"$tmp/$1.diff"; then
-    echo "FAIL: $1: the numbers differ from one process:"; head -n 5 "$tmp/$1.diff"; fail=1
-  fi
-}
 
 # 1. The same census alone and over 2 and 4 ranks (trials 0..63, blocks of 32 shared out).
 args=(--starts 64 --complete-after 0 --seed 28 --checkpoint-every 3600)
@@ -52,29 +43,9 @@ rule=(--starts 400 --complete-after 64 --seed 3 --checkpoint-every 3600)
 same rule "$tmp/rule1.h5" "$tmp/rule2.h5"
 
 # 3. Checkpoints under MPI: kill -9 of mpirun, then SIGTERM to the ranks (as a scheduler sends it).
-long=(--starts 128 --complete-after 0 --seed 5 --threads 1)
-"$TOOL" "${long[@]}" -o "$tmp/long_alone.h5" >/dev/null 2>&1
-for signal in KILL TERM; do
-  out="$tmp/long_$signal.h5"
-  "${MPIRUN[@]}" -np 2 "$TOOL" "${long[@]}" -o "$out" --checkpoint-every 0.3 >/dev/null 2>"$tmp/$signal.err" &
-  pid=$! waited=0
-  while [ ! -e "$out.checkpoint.h5" ] && kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 3000 ]; do sleep 0.01; waited=$((waited + 1)); done
-  if [ ! -e "$out.checkpoint.h5" ]; then wait "$pid"; echo "FAIL: SIG$signal: no checkpoint appeared"; fail=1; continue; fi
-  if [ "$signal" = KILL ]; then kill -KILL "$pid"; else pkill -TERM -f "^$TOOL .*-o $out" ; fi
-  { wait "$pid"; } 2>/dev/null; status=$?
-  if [ "$signal" = TERM ] && [ "$status" != 130 ]; then echo "FAIL: SIGTERM to the ranks gave status $status, expected 130"; fail=1; fi
-  # Without their mpirun the ranks end on their own (Open MPI notices the lost daemon in seconds).
-  waited=0
-  while pgrep -f "^$TOOL .*-o $out" >/dev/null && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
-  if pgrep -f "^$TOOL .*-o $out" >/dev/null; then echo "FAIL: SIG$signal: ranks still running 30 s later"; pkill -KILL -f "^$TOOL .*-o $out"; fail=1; fi
-  [ -e "$out" ] && { echo "FAIL: SIG$signal: a file appeared under the output name"; fail=1; }
-  if ! "${MPIRUN[@]}" -np 2 "$TOOL" "${long[@]}" -o "$out" --resume >/dev/null 2>"$tmp/$signal.resume.err"; then
-    echo "FAIL: --resume under mpirun after SIG$signal: $(tail -n 3 "$tmp/$signal.resume.err")"; fail=1; continue
-  fi
-  grep -q "continuing from" "$tmp/$signal.resume.err" || { echo "FAIL: SIG$signal: the resumed run did not continue a checkpoint"; fail=1; }
-  same "resume_$signal" "$tmp/long_alone.h5" "$out"
-  [ -e "$out.checkpoint.h5" ] && { echo "FAIL: SIG$signal: the checkpoint stayed after --resume"; fail=1; }
-done
+long=(--starts 128 --complete-after 0 --seed 5)
+"$TOOL" "${long[@]}" --threads 1 -o "$tmp/long_alone.h5" >/dev/null 2>&1
+mpi_kill_resume census "$tmp/long_alone.h5" "$TOOL" "${long[@]}"
 
 # 4. A tool that runs in one process refuses several ranks before any work.
 "${MPIRUN[@]}" -np 2 "$BIN/xorscape-train" -o "$tmp/train.h5" >/dev/null 2>"$tmp/train.err"; status=$?

@@ -15,15 +15,7 @@ SAME="$SRC/tests/golden/same_numbers.py"
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-MPIRUN=(mpirun --oversubscribe)
-[ "$(id -u)" = 0 ] && MPIRUN+=(--allow-run-as-root)
-export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
-
-same() {  # same NAME A B
-  if ! "$PY" "$SAME" "$2" "$3" >"$tmp/$1.diff"; then
-    echo "FAIL: $1: the numbers differ from one process:"; head -n 5 "$tmp/$1.diff"; fail=1
-  fi
-}
+source "$SRC/tests/lib/mpi.sh"
 
 # 1. The exact density through the MPI path.
 "$DOS" 2 >"$tmp/dos1.txt" 2>"$tmp/dos1.err" || { echo "FAIL: exact density alone: $(cat "$tmp/dos1.err")"; fail=1; }
@@ -45,25 +37,7 @@ for np in 2 3; do
 done
 
 # 3. Checkpoints under MPI.
-for signal in KILL TERM; do
-  out="$tmp/r_$signal.h5"
-  "${MPIRUN[@]}" -np 2 "$TOOL" "${args[@]}" --threads 1 -o "$out" --checkpoint-every 0.3 >/dev/null 2>"$tmp/$signal.err" &
-  pid=$! waited=0
-  while [ ! -e "$out.checkpoint.h5" ] && kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 3000 ]; do sleep 0.01; waited=$((waited + 1)); done
-  if [ ! -e "$out.checkpoint.h5" ]; then wait "$pid"; echo "FAIL: SIG$signal: no checkpoint appeared"; fail=1; continue; fi
-  if [ "$signal" = KILL ]; then kill -KILL "$pid"; else pkill -TERM -f "^$TOOL .*-o $out"; fi
-  { wait "$pid"; } 2>/dev/null; status=$?
-  if [ "$signal" = TERM ] && [ "$status" != 130 ]; then echo "FAIL: SIGTERM to the ranks gave status $status, expected 130"; fail=1; fi
-  waited=0
-  while pgrep -f "^$TOOL .*-o $out" >/dev/null && [ "$waited" -lt 300 ]; do sleep 0.1; waited=$((waited + 1)); done
-  if pgrep -f "^$TOOL .*-o $out" >/dev/null; then echo "FAIL: SIG$signal: ranks still running 30 s later"; pkill -KILL -f "^$TOOL .*-o $out"; fail=1; fi
-  [ -e "$out" ] && { echo "FAIL: SIG$signal: a file appeared under the output name"; fail=1; }
-  if [ "$signal" = KILL ]; then resume=("${MPIRUN[@]}" -np 2 "$TOOL" "${args[@]}" --threads 1); else resume=("$TOOL" "${args[@]}" --threads 2); fi
-  "${resume[@]}" -o "$out" --resume >/dev/null 2>"$tmp/$signal.resume.err" \
-    || { echo "FAIL: --resume after SIG$signal: $(tail -n 3 "$tmp/$signal.resume.err")"; fail=1; continue; }
-  grep -q "continuing from" "$tmp/$signal.resume.err" || { echo "FAIL: SIG$signal: the resumed run did not continue a checkpoint"; fail=1; }
-  same "resume_$signal" "$tmp/alone.h5" "$out"
-done
+mpi_kill_resume wanglandau "$tmp/alone.h5" "$TOOL" "${args[@]}"
 
 [ "$fail" = 0 ] && echo "e2e_mpi_wanglandau: ok"
 exit "$fail"
