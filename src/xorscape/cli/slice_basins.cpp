@@ -39,14 +39,14 @@ bool basins_requested(const Tool& tool) {
     if (tool.resume()) throw UsageError("--resume", "only with --basins (the other slices are not resumable)");
     if (tool.given("checkpoint-every")) throw UsageError("--checkpoint-every", "only with --basins");
   }
+  if (basins && tool.get<int>("n-hidden") > 8)
+    throw UsageError("--basins", "solution classes enumerate the symmetry group: n_h <= 8");
   return basins;
 }
 
 slice::BasinSpec read_basin_spec(const Tool& tool, const DirectionRequest& request) {
   slice::BasinSpec spec;
   spec.grid = request.spec;
-  const int n_hidden = spec.grid.loss.architecture().n_hidden;
-  if (n_hidden > 8) throw UsageError("--basins", "solution classes enumerate the symmetry group: n_h <= 8");
   if (request.bench) throw UsageError("--bench", "not with --basins (the run prints its own rate)");
   const double time = require_positive("--flow-time", tool.get<double>("flow-time"));
   if (!std::isfinite(time)) throw UsageError("--flow-time", "must be a finite number");
