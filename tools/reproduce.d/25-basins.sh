@@ -5,7 +5,7 @@
 #   basins-fig6a.h5   quick: 61 x 61; FULL: 201 x 201; TINY: 15 x 15 with flow time 3e4
 # Figures (OUT/figures): basins-fig6a (Python: label map with legend, end loss, arrival time),
 # basins-fig6a-gnuplot.png (label map with legend, end loss). REPORT row: plots/report_slice.py.
-# seconds: 40 400
+# seconds: 80 400
 set -euo pipefail
 : "${OUT:?}" "${BIN:?}" "${PY:?}" "${root:?}"
 FULL=${FULL:-0}
