@@ -116,6 +116,11 @@ TEST_CASE("basin labels agree with independent gradient descent from the same st
       CHECK(flow.end_loss <= label.end_loss_max);
     }
   }
+  // The grid's center is solution 1 itself: converged at once, in solution 1's class.
+  const slice::BasinLabel& center = map.table.at(static_cast<std::size_t>(map.label[12]));
+  CHECK(job.points()[12].arrival_time == 0.0);
+  CHECK(center.kind == slice::BasinKind::solution);
+  CHECK(center.description.find("published solution 1") != std::string::npos);
   // The grid has both kinds of start (else the comparison would test one side only).
   CHECK(converged > 0);
   CHECK(other > 0);

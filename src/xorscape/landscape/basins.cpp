@@ -150,12 +150,28 @@ std::vector<BasinLabel> group_levels(const std::vector<BasinPoint>& points, Outc
   return levels;
 }
 
-void finish_labels(std::vector<BasinLabel>& table, int n_hidden) {
+// ", class of published solution(s) 1, 2" when the network is the papers' 2-2-1 one (n_h = 2,
+// sigmoid units, {0,1} xor) and published solutions of Table 2 fall in the class; else empty.
+std::string published_in_class(const XorLoss& loss, std::uint64_t key) {
+  const Architecture& a = loss.architecture();
+  if (a.n_hidden != 2 || a.hidden != Activation::sigmoid || a.output != Activation::sigmoid ||
+      loss.dataset().name != "xor")
+    return "";
+  std::string numbers;
+  for (int k = 1; k <= 5; ++k)
+    if (solution_key(loss, published_solution(k).parameters) == key) numbers += (numbers.empty() ? "" : ", ") + std::to_string(k);
+  return numbers.empty() ? "" : "; the class of published solution " + numbers;
+}
+
+void finish_labels(std::vector<BasinLabel>& table, const XorLoss& loss) {
+  const int n_hidden = loss.architecture().n_hidden;
   for (BasinLabel& label : table) {
     label.end_loss_mean /= static_cast<double>(label.count);
     char text[160];
     switch (label.kind) {
-      case BasinKind::solution: label.description = "converged: " + describe_solution(label.key, n_hidden); break;
+      case BasinKind::solution:
+        label.description = "converged: " + describe_solution(label.key, n_hidden) + published_in_class(loss, label.key);
+        break;
       case BasinKind::level:
         std::snprintf(text, sizeof text, "trapped (gradient below the tolerance) at L = %.4g (%.4g to %.4g)",
                       label.end_loss_mean, label.end_loss_min, label.end_loss_max);
@@ -218,7 +234,7 @@ BasinMap label_basins(const BasinSpec& spec, const std::vector<BasinPoint>& poin
       default: map.label[c] = diverged_label; break;
     }
   }
-  finish_labels(map.table, spec.grid.loss.architecture().n_hidden);
+  finish_labels(map.table, spec.grid.loss);
   return map;
 }
 
