@@ -215,12 +215,22 @@ def basin_rows(out):
         levels = [f"{'trapped' if kind == 'level' else 'moving'} at L = {m:.3g} ({100 * c / n:.1f}%)" for kind, m, c in zip(kinds, b["end_loss_mean"][()], count)
                   if kind in ("level", "budget")]
         classes = sum(kind == "solution" for kind in kinds)
+        descriptions = [xp.text(v) for v in b["description"][()]]
+        solutions = [(c, d) for kind, c, d in zip(kinds, count, descriptions) if kind == "solution"]
+        largest = max(solutions) if solutions else None
         x, y = g["x"][()], g["y"][()]
+        label = g["basin_label"][()]
+        starts = []
+        for x0, y0 in ((-7.4, 8.9), (15.0, -2.0)):
+            i, j = nearest_cell(g, x0, y0)
+            starts.append(f"nearest grid point to ({x0:g}, {y0:g}) in full space: {descriptions[label[i, j]]}")
         row("Basins of attraction on Fig. 6(a)'s plane (b1_1, b2_1 around solution 1): which starts converge, "
             "which get trapped (issue 14)", "one start at a time (Fig. 6a: (-7.4, 8.9) converges, (15, -2) is trapped)",
             f"{len(x)}x{len(y)} starts on [{x[0]:g}, {x[-1]:g}]^2, full-space gradient flow to flow time "
             f"{b.attrs['flow_time']:.3g}: {'; '.join(shares)} (Wilson 95 %, grid points counted as independent "
-            f"starts); {classes} solution classes up to symmetry; trapping and still-moving levels {', '.join(levels)}",
+            f"starts); {classes} solution classes up to symmetry"
+            f"{f', the largest ({100 * largest[0] / n:.1f}%) {largest[1]}' if largest else ''}; trapping and still-moving levels {', '.join(levels)}; "
+            f"{'; '.join(starts)}",
             cmd(f), "basin map (figure basins-fig6a)")
 
 
