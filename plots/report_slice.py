@@ -190,6 +190,50 @@ def direction_rows(out):
                 cmd(f), "barrier" if loss[k] > 0.005 else "no barrier")
 
 
+def wilson(k, n, z=1.959964):
+    """Wilson score interval (95 %) of a proportion k / n."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def basin_rows(out):
+    path = os.path.join(out, "basins-fig6a.h5")
+    if not os.path.exists(path):
+        return
+    with h5py.File(path, "r") as f:
+        b, g = f["basins"], f["plane"]
+        n = int(b.attrs["points"])
+        kinds = [xp.text(v) for v in b["kind"][()]]
+        count = b["count"][()]
+        shares = []
+        for what, k in (("converge", int(b.attrs["converged"])), ("trapped", int(b.attrs["trapped"])),
+                        ("still moving", int(b.attrs["still_moving"]))):
+            lo, hi = wilson(k, n)
+            shares.append(f"{what} {100 * k / n:.1f}% [{100 * lo:.1f}, {100 * hi:.1f}]")
+        levels = [f"{'trapped' if kind == 'level' else 'moving'} at L = {m:.3g} ({100 * c / n:.1f}%)" for kind, m, c in zip(kinds, b["end_loss_mean"][()], count)
+                  if kind in ("level", "budget")]
+        classes = sum(kind == "solution" for kind in kinds)
+        descriptions = [xp.text(v) for v in b["description"][()]]
+        solutions = [(c, d) for kind, c, d in zip(kinds, count, descriptions) if kind == "solution"]
+        largest = max(solutions) if solutions else None
+        x, y = g["x"][()], g["y"][()]
+        label = g["basin_label"][()]
+        starts = []
+        for x0, y0 in ((-7.4, 8.9), (15.0, -2.0)):
+            i, j = nearest_cell(g, x0, y0)
+            starts.append(f"nearest grid point to ({x0:g}, {y0:g}) in full space: {descriptions[label[i, j]]}")
+        row("Basins of attraction on Fig. 6(a)'s plane (b1_1, b2_1 around solution 1): which starts converge, "
+            "which get trapped (issue 14)", "one start at a time (Fig. 6a: (-7.4, 8.9) converges, (15, -2) is trapped)",
+            f"{len(x)}x{len(y)} starts on [{x[0]:g}, {x[-1]:g}]^2, full-space gradient flow to flow time "
+            f"{b.attrs['flow_time']:.3g}: {'; '.join(shares)} (Wilson 95 %, grid points counted as independent "
+            f"starts); {classes} solution classes up to symmetry"
+            f"{f', the largest ({100 * largest[0] / n:.1f}%) {largest[1]}' if largest else ''}; trapping and still-moving levels {', '.join(levels)}; "
+            f"{'; '.join(starts)}",
+            cmd(f), "basin map (figure basins-fig6a)")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -200,6 +244,7 @@ def main():
     plateau_rows(out)
     start_point_rows(out)
     direction_rows(out)
+    basin_rows(out)
     return 0
 
 

@@ -153,6 +153,25 @@ bad slice "--resolution"    --directions random --resolution 20000x20000 -o out.
 bad slice "--range-y"       --directions random --line --range-y 0:1 -o out.h5
 bad slice "--range"         --directions random --range 1e307:1.5e308 -o out.h5
 bad slice "--xdmf"          --directions random --line --xdmf -o out.h5
+bad slice "--flow-time"     --flow-time 10 -o out.h5
+bad slice "--flow-time"     --basins --flow-time 0 -o out.h5
+bad slice "--flow-time"     --basins --flow-time inf -o out.h5
+bad slice "--flow-evaluations" --basins --flow-evaluations 0 -o out.h5
+bad slice "--flow-evaluations" --basins --flow-evaluations nan -o out.h5
+bad slice "--threshold"     --basins --threshold -1 -o out.h5
+bad slice "--threshold"     --threshold 0.01 -o out.h5
+bad slice "--gradient-tolerance" --basins --gradient-tolerance 0 -o out.h5
+bad slice "--flow-rtol"     --basins --flow-rtol 2 -o out.h5
+bad slice "--flow-atol"     --basins --flow-atol -1e-9 -o out.h5
+bad slice "--level-tolerance" --basins --level-tolerance nan -o out.h5
+bad slice "--level-tolerance" --directions random --level-tolerance 0.1 -o out.h5
+bad slice "--resume"        --resume -o out.h5
+bad slice "--checkpoint-every" --directions random --checkpoint-every 5 -o out.h5
+bad slice "--checkpoint-every" --basins --checkpoint-every 0 -o out.h5
+bad slice "--basins"        --basins --n-hidden 9 -o out.h5
+bad slice "--bench"         --basins --bench -o out.h5
+bad slice "--scans"         --basins --scans 3 -o out.h5
+bad slice "--resume"        --basins --resume -o out.h5
 
 # trajectory
 bad trajectory "--start"        --start 1,2 -o out.h5

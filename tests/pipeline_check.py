@@ -14,7 +14,7 @@ entropy/wanglandau_nh1 entropy/wanglandau_nh2 entropy/wanglandau_nh18 anneal-50 
 anneal-controls anneal-sweep anneal-sigmoid-nh2 anneal-sigmoid-center1 anneal-article anneal-article-variance
 anneal-default-4000 anneal-noise-default anneal-noise-article stationary-tanh-paper
 stationary-tanh-output-bias stationary-tanh-mean stationary-tanh-half-sum stationary-sigmoid stationary-tanh-mu0.2
-slice-sol125 slice-line12 pca-path slice-pca""".split()
+slice-sol125 slice-line12 pca-path slice-pca basins-fig6a""".split()
 
 # Figure base names: Python writes NAME.png and NAME.pdf; gnuplot writes the third name.
 FIGURES = [
@@ -22,7 +22,7 @@ FIGURES = [
     ("train_fig4", "train_fig4_gnuplot"), ("train_fig5", "train_fig5_gnuplot"),
     ("slice-fig7", "slice-fig7-gnuplot"), ("slice-contact-sheet", "slice-contact-sheet-gnuplot"),
     ("slice-fig6-planes", None), ("slice-sol125", "slice-sol125-gnuplot"), ("slice-line12", None),
-    ("slice-pca", None), ("fig6_trajectories", "fig6_trajectories_gnuplot"),
+    ("slice-pca", None), ("basins-fig6a", "basins-fig6a-gnuplot"), ("fig6_trajectories", "fig6_trajectories_gnuplot"),
     ("entropy_fig8", "entropy_fig8_gp"), ("entropy_wl_vs_ss", "entropy_wl_vs_ss_gp"),
     ("entropy_beta", "entropy_beta_gp"), ("entropy_convergence", "entropy_convergence_gp"),
     ("entropy_residual", "entropy_residual_gp"),
@@ -68,6 +68,7 @@ CLAIMS = [
     "connectivity, tanh 2-2-1", "connectivity, sigmoid 2-2-1", "disconnectivity graph, tanh 2-2-1",
     "disconnectivity graph, sigmoid 2-2-1", "bifurcation diagram: classes by index", "bifurcation diagram: folds",
     "bifurcation diagram: continuation from mu = 0.05 against a census at mu = 0.2",
+    "Basins of attraction on Fig. 6(a)'s plane",
 ]
 
 

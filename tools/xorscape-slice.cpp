@@ -2,8 +2,10 @@
 // (dissecting paper, section 3.3, Figures 6 and 7), nonrandomized or averaged over randomized
 // batches, with per-plane histograms and plateau areas. See docs/xorscape-slice.md.
 // --directions: along any directions, with curvature maps (cli/slice_directions.hpp).
-// Not resumable (landscape/slice_run.hpp says why): a stopped slice writes nothing.
+// --basins: basin-of-attraction maps (cli/slice_basins.hpp), the one resumable mode.
+// The other modes are not resumable (landscape/slice_run.hpp says why): a stopped slice writes nothing.
 #include "xorscape/cli/runner.hpp"
+#include "xorscape/cli/slice_basins.hpp"
 #include "xorscape/cli/slice_bench.hpp"
 #include "xorscape/cli/slice_directions.hpp"
 #include "xorscape/cli/slice_options.hpp"
@@ -18,9 +20,14 @@ int main(int argc, char** argv) {
   const cli::NetworkOptions network(tool);
   cli::add_slice_options(tool);
   cli::add_direction_options(tool);
+  cli::add_basin_options(tool);
+  tool.enable_resume();
   return tool.run(argc, argv, [&] {
-    if (const auto directions = cli::read_direction_request(tool, network))
-      return cli::run_direction_slice(tool, *directions);
+    const bool basins = cli::basins_requested(tool);
+    if (const auto directions = cli::read_direction_request(tool, network, basins)) {
+      if (!basins) return cli::run_direction_slice(tool, *directions);
+      return cli::run_basins(tool, *directions, cli::read_basin_spec(tool, *directions));
+    }
     const cli::SliceRequest request = cli::read_slice_request(tool, network);
     const std::string xdmf = cli::read_xdmf_option(tool, false);
     tool.control().set_progress_sink(tool.progress().sink());

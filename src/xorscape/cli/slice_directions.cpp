@@ -202,10 +202,10 @@ void read_grid(const Tool& tool, slice::DirectionSliceSpec& spec) {
 
 }  // namespace
 
-std::optional<DirectionRequest> read_direction_request(const Tool& tool, const NetworkOptions& network) {
-  refuse_mixed(tool, tool.has("directions"));
-  if (!tool.has("directions")) return std::nullopt;
-  const std::string method = tool.get<std::string>("directions");
+std::optional<DirectionRequest> read_direction_request(const Tool& tool, const NetworkOptions& network, bool basins) {
+  refuse_mixed(tool, tool.has("directions") || basins);
+  if (!tool.has("directions") && !basins) return std::nullopt;
+  const std::string method = tool.has("directions") ? tool.get<std::string>("directions") : "pair";
   refuse_for_method(tool, method);
   DirectionRequest request;
   slice::DirectionSliceSpec& spec = request.spec;

@@ -22,9 +22,11 @@ void add_direction_options(Tool& tool);
 // --xdmf: the XDMF file to write next to the output (empty: none). Refused for a 1-D cut and,
 // without --force, when that file exists.
 std::string read_xdmf_option(const Tool& tool, bool line);
-// Empty when --directions is not given (then every direction-only option is refused);
+// Empty when neither --directions nor --basins is given (then every direction-only option is refused);
 // throws UsageError naming the option at fault.
-std::optional<DirectionRequest> read_direction_request(const Tool& tool, const NetworkOptions& network);
+// basins: a basin map was asked for (--basins cuts the --pair plane when --directions is not given).
+std::optional<DirectionRequest> read_direction_request(const Tool& tool, const NetworkOptions& network,
+                                                       bool basins = false);
 // Computes, writes and prints the summary; returns the exit status.
 int run_direction_slice(const Tool& tool, const DirectionRequest& request);
 

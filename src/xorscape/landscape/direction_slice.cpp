@@ -152,19 +152,23 @@ void write_path(const h5::Group& parent, const DirectionSliceSpec& spec) {
 
 void write_direction_slice(const DirectionSliceSpec& spec, const DirectionGrid& grid, const DirectionOutput& output) {
   h5::OutputFile file(output.path, output.overwrite);
-  const h5::Group& root = file.root();
   file.write_provenance(output.provenance);
-  write_landscape_header(root, spec.loss, spec.directions.center, output.center);
+  write_direction_contents(file.root(), spec, grid, output.center, output.deflate_level);
+  file.commit();
+}
+
+void write_direction_contents(const h5::Group& root, const DirectionSliceSpec& spec, const DirectionGrid& grid,
+                              const CenterOrigin& center, int deflate_level) {
+  write_landscape_header(root, spec.loss, spec.directions.center, center);
   root.set_attribute("batch", std::string("nonrandomized"));
   root.set_attribute("slice_kind", std::string(grid.y.empty() ? "line" : "plane"));
   const h5::Group g = root.create_group(grid.y.empty() ? "line" : "plane");
   g.write_scale("x", grid.x, {"coefficient of d1 (grid point = center + x d1 + y d2)", "coefficient of d1"});
   if (!grid.y.empty()) g.write_scale("y", grid.y, {"coefficient of d2", "coefficient of d2"});
-  write_grids(g, spec, grid, output.deflate_level);
+  write_grids(g, spec, grid, deflate_level);
   write_frame(g, spec.directions);
   if (!spec.path.empty()) write_path(g, spec);
   g.set_attribute("curvature", static_cast<std::int64_t>(spec.curvature));
-  file.commit();
 }
 
 }  // namespace xorscape::slice

@@ -57,5 +57,9 @@ struct DirectionOutput {
   h5::Provenance provenance;
 };
 void write_direction_slice(const DirectionSliceSpec& spec, const DirectionGrid& grid, const DirectionOutput& output);
+// What write_direction_slice writes below the provenance: the landscape header and /plane (or
+// /line), into any root (a basin map adds its maps to the same file: landscape/basins.hpp).
+void write_direction_contents(const h5::Group& root, const DirectionSliceSpec& spec, const DirectionGrid& grid,
+                              const CenterOrigin& center, int deflate_level);
 
 }  // namespace xorscape::slice
